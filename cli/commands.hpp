@@ -1,0 +1,11 @@
+#pragma once
+// Each subcommand lives in its own file and registers itself on the app.
+#include <CLI/CLI.hpp>
+
+namespace alinea::cli {
+
+void add_info_command(CLI::App& app);
+void add_apply_command(CLI::App& app);
+void add_register_command(CLI::App& app);
+
+}  // namespace alinea::cli

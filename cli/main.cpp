@@ -1,0 +1,32 @@
+// alinea: image registration and what people register images for.
+#include "commands.hpp"
+
+#include "alinea/error.hpp"
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+    CLI::App app{"Alinea: image registration (2-D and 3-D, NIfTI and PNG)", "alinea"};
+    app.set_version_flag("--version", std::string("alinea ") + ALINEA_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough(false);
+    alinea::cli::add_info_command(app);
+    alinea::cli::add_apply_command(app);
+    alinea::cli::add_register_command(app);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // Help and version exit 0; usage errors exit 2 with one line.
+        return app.exit(e);
+    } catch (const alinea::Error& e) {
+        std::cerr << "alinea: error: " << e.what() << "\n";
+        return 1;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "alinea: error: out of memory\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "alinea: error: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

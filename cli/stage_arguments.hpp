@@ -1,0 +1,22 @@
+#pragma once
+// Stage options in ANTs' style: each --transform opens a stage, and the stage
+// options that follow it (--metric, --levels, --smoothing, --iterations, --optimizer,
+// --samples) belong to that stage. Options left out take good defaults.
+#include "alinea/linear_registration.hpp"
+
+#include <string>
+#include <vector>
+
+namespace alinea::cli {
+
+// Parses the stage part of the command line (tokens in order). Throws alinea::Error
+// on unknown options, missing values or options before the first --transform.
+std::vector<LinearStage> parse_stages(const std::vector<std::string>& tokens);
+
+// The options that reproduce a stage.
+std::string format_stage(const LinearStage& stage);
+
+// Help text for the stage options.
+std::string stage_help();
+
+}  // namespace alinea::cli

@@ -1,0 +1,116 @@
+#pragma once
+// Sampling an image at continuous voxel indices. A point is inside when every
+// coordinate lies in [0, n-1] (ITK's rule); outside points get a caller's value.
+#include "alinea/image.hpp"
+
+#include <cmath>
+
+namespace alinea {
+
+enum class Interpolation { nearest, linear, bspline, label };
+Interpolation parse_interpolation(const std::string& name);
+std::string to_string(Interpolation interpolation);
+
+namespace detail {
+inline constexpr double inside_tolerance = 1e-6;
+template <int D>
+bool inside(const Size<D>& size, const VecD<D>& ci) {
+    for (int a = 0; a < D; ++a)
+        if (!(ci[a] >= -inside_tolerance && ci[a] <= static_cast<double>(size[a] - 1) + inside_tolerance))
+            return false;
+    return true;
+}
+// Lower corner and fraction along one axis, clamped so that corner+1 stays inside.
+inline void cell(double c, Index n, Index& lo, double& frac) {
+    if (n == 1) { lo = 0; frac = 0; return; }
+    double f = std::floor(c);
+    lo = static_cast<Index>(f);
+    frac = c - f;
+    if (lo < 0) { lo = 0; frac = 0; }
+    if (lo >= n - 1) { lo = n - 2; frac = 1; }
+}
+}  // namespace detail
+
+// Multilinear interpolation of scalar or vector voxels.
+template <class T, int D>
+bool sample_linear(const Image<T, D>& image, const VecD<D>& ci, T& out) {
+    const Size<D>& n = image.size();
+    if (!detail::inside<D>(n, ci)) return false;
+    Index lo[D];
+    double f[D];
+    for (int a = 0; a < D; ++a) detail::cell(ci[a], n[a], lo[a], f[a]);
+    const T* p = image.data();
+    const Index sx = 1, sy = n[0];
+    const Index b = lo[0] + lo[1] * n[0] + (D == 3 ? lo[D - 1] * n[0] * n[1] : 0);
+    const Index dx = n[0] > 1 ? sx : 0, dy = n[1] > 1 ? sy : 0;
+    auto plane = [&](Index o) {
+        const T r0 = p[o] * static_cast<float>(1 - f[0]) + p[o + dx] * static_cast<float>(f[0]);
+        const T r1 = p[o + dy] * static_cast<float>(1 - f[0]) + p[o + dy + dx] * static_cast<float>(f[0]);
+        return T(r0 * static_cast<float>(1 - f[1]) + r1 * static_cast<float>(f[1]));
+    };
+    if constexpr (D == 2) {
+        out = plane(b);
+    } else {
+        const Index dz = n[2] > 1 ? n[0] * n[1] : 0;
+        out = T(plane(b) * static_cast<float>(1 - f[2]) + plane(b + dz) * static_cast<float>(f[2]));
+    }
+    return true;
+}
+
+// Multilinear value and its exact derivative in continuous-index units.
+template <int D>
+bool sample_linear_with_gradient(const Image<float, D>& image, const VecD<D>& ci, float& value, Vec<D>& grad) {
+    const Size<D>& n = image.size();
+    if (!detail::inside<D>(n, ci)) return false;
+    Index lo[D];
+    double fd[D];
+    for (int a = 0; a < D; ++a) detail::cell(ci[a], n[a], lo[a], fd[a]);
+    const float fx = static_cast<float>(fd[0]), fy = static_cast<float>(fd[1]);
+    const float* p = image.data() + lo[0] + lo[1] * n[0] + (D == 3 ? lo[D - 1] * n[0] * n[1] : 0);
+    const Index dx = n[0] > 1 ? 1 : 0, dy = n[1] > 1 ? n[0] : 0;
+    // Per xy-plane: value, d/dx, d/dy.
+    auto plane = [&](const float* q, float& v, float& gx, float& gy) {
+        const float a = q[0], b = q[dx], c = q[dy], d = q[dy + dx];
+        const float r0 = a + fx * (b - a), r1 = c + fx * (d - c);
+        v = r0 + fy * (r1 - r0);
+        gx = (b - a) + fy * ((d - c) - (b - a));
+        gy = r1 - r0;
+    };
+    float v0, gx0, gy0;
+    plane(p, v0, gx0, gy0);
+    if constexpr (D == 2) {
+        value = v0;
+        grad << gx0, gy0;
+    } else {
+        const float fz = static_cast<float>(fd[2]);
+        const Index dz = n[2] > 1 ? n[0] * n[1] : 0;
+        float v1, gx1, gy1;
+        plane(p + dz, v1, gx1, gy1);
+        value = v0 + fz * (v1 - v0);
+        grad << gx0 + fz * (gx1 - gx0), gy0 + fz * (gy1 - gy0), v1 - v0;
+    }
+    return true;
+}
+
+template <class T, int D>
+bool sample_nearest(const Image<T, D>& image, const VecD<D>& ci, T& out) {
+    const Size<D>& n = image.size();
+    if (!detail::inside<D>(n, ci)) return false;
+    Size<D> idx;
+    for (int a = 0; a < D; ++a)
+        idx[a] = std::clamp<Index>(static_cast<Index>(std::lround(ci[a])), 0, n[a] - 1);
+    out = image.at(idx);
+    return true;
+}
+
+// The label with the largest total multilinear weight among the 2^D neighbours:
+// smooth label boundaries without inventing labels that are not there.
+template <int D>
+bool sample_label(const Image<float, D>& labels, const VecD<D>& ci, float& out);
+
+// Cubic B-spline interpolation needs the image's B-spline coefficients first.
+template <int D> Image<float, D> bspline_coefficients(const Image<float, D>& image);
+template <int D>
+bool sample_bspline(const Image<float, D>& coefficients, const VecD<D>& ci, float& out);
+
+}  // namespace alinea

@@ -1,0 +1,16 @@
+#pragma once
+// A picture that tells at a glance whether a registration worked: for 3-D, the three
+// orthogonal mid-slices through the fixed image (axial, coronal, sagittal rows in
+// radiological view), each as fixed | warped moving | checkerboard of the two; for
+// 2-D, one such row. Intensities are windowed robustly (1st-99th percentile).
+#include "alinea/image.hpp"
+
+#include <string>
+
+namespace alinea {
+
+// warped must be on the fixed image's grid.
+template <int D>
+void write_qc_picture(const std::string& path, const ScalarImage<D>& fixed, const ScalarImage<D>& warped);
+
+}  // namespace alinea

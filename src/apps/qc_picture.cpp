@@ -1,0 +1,128 @@
+#include "alinea/qc_picture.hpp"
+
+#include "alinea/interpolate.hpp"
+#include "alinea/png.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace alinea {
+
+namespace {
+
+// A grey picture of one slice, values in [0, 1].
+struct Slice {
+    int width = 0, height = 0;
+    std::vector<float> pixels;
+};
+
+struct Window {
+    float lo = 0, hi = 1;
+    float operator()(float v) const { return std::clamp((v - lo) / std::max(hi - lo, 1e-12f), 0.0f, 1.0f); }
+};
+
+template <int D>
+Window robust_window(const ScalarImage<D>& image) {
+    std::vector<float> v;
+    const Index step = std::max<Index>(1, image.voxel_count() / 200000);
+    for (Index i = 0; i < image.voxel_count(); i += step)
+        if (std::isfinite(image[i])) v.push_back(image[i]);
+    if (v.empty()) return {};
+    auto at = [&](double q) {
+        auto it = v.begin() + static_cast<Index>(q * static_cast<double>(v.size() - 1));
+        std::nth_element(v.begin(), it, v.end());
+        return *it;
+    };
+    return {at(0.01), at(0.99)};
+}
+
+// Samples a plane through `centre` spanned by physical axes u (columns) and v (rows).
+Slice physical_slice(const ScalarImage<3>& image, const Window& window, const VecD<3>& centre,
+                     const VecD<3>& u, const VecD<3>& v, double half_u, double half_v, double pixel) {
+    Slice s;
+    s.width = std::max(1, static_cast<int>(2 * half_u / pixel));
+    s.height = std::max(1, static_cast<int>(2 * half_v / pixel));
+    s.pixels.resize(static_cast<size_t>(s.width) * s.height);
+    for (int r = 0; r < s.height; ++r)
+        for (int c = 0; c < s.width; ++c) {
+            const VecD<3> p = centre + u * (-half_u + (c + 0.5) * pixel) + v * (-half_v + (r + 0.5) * pixel);
+            float value = 0;
+            const bool in = sample_linear(image, image.grid().continuous_index(p), value);
+            s.pixels[static_cast<size_t>(r) * s.width + c] = in && std::isfinite(value) ? window(value) : 0.0f;
+        }
+    return s;
+}
+
+Slice index_slice(const ScalarImage<2>& image, const Window& window) {
+    Slice s{static_cast<int>(image.size()[0]), static_cast<int>(image.size()[1]), {}};
+    s.pixels.resize(static_cast<size_t>(image.voxel_count()));
+    for (Index i = 0; i < image.voxel_count(); ++i) s.pixels[i] = std::isfinite(image[i]) ? window(image[i]) : 0.0f;
+    return s;
+}
+
+// One row of the picture: fixed | warped | checkerboard.
+void append_row(std::vector<unsigned char>& rgb, int width, const Slice& f, const Slice& w) {
+    const int tile = std::max(8, std::min(f.width, f.height) / 8);
+    for (int r = 0; r < f.height; ++r) {
+        std::vector<unsigned char> line(static_cast<size_t>(width) * 3, 0);
+        for (int c = 0; c < f.width; ++c) {
+            const size_t i = static_cast<size_t>(r) * f.width + c;
+            const auto grey = [](float x) { return static_cast<unsigned char>(std::lround(255 * x)); };
+            const bool odd = ((r / tile) + (c / tile)) % 2;
+            const unsigned char a = grey(f.pixels[i]), b = grey(w.pixels[i]), k = odd ? b : a;
+            for (int ch = 0; ch < 3; ++ch) {
+                line[3 * c + ch] = a;
+                line[3 * (f.width + 2 + c) + ch] = b;
+                line[3 * (2 * f.width + 4 + c) + ch] = k;
+            }
+        }
+        rgb.insert(rgb.end(), line.begin(), line.end());
+    }
+    rgb.insert(rgb.end(), static_cast<size_t>(width) * 3 * 2, 0);  // a gap between rows
+}
+
+}  // namespace
+
+template <int D>
+void write_qc_picture(const std::string& path, const ScalarImage<D>& fixed, const ScalarImage<D>& warped) {
+    const Window fw = robust_window(fixed), ww = robust_window(warped);
+    std::vector<std::pair<Slice, Slice>> rows;
+    if constexpr (D == 2) {
+        rows.emplace_back(index_slice(fixed, fw), index_slice(warped, ww));
+    } else {
+        // Physical box of the fixed image, sampled at its finest spacing (at most 320 px).
+        const Grid<3>& g = fixed.grid();
+        VecD<3> lo = VecD<3>::Constant(1e300), hi = VecD<3>::Constant(-1e300);
+        for (int corner = 0; corner < 8; ++corner) {
+            VecD<3> ci;
+            for (int a = 0; a < 3; ++a) ci[a] = (corner >> a) & 1 ? static_cast<double>(g.size(a) - 1) : 0.0;
+            lo = lo.cwiseMin(g.physical(ci));
+            hi = hi.cwiseMax(g.physical(ci));
+        }
+        const VecD<3> centre = g.center(), half = 0.5 * (hi - lo);
+        const double pixel = std::max(g.spacing().minCoeff(), 2 * half.maxCoeff() / 320);
+        const VecD<3> x = VecD<3>::UnitX(), y = VecD<3>::UnitY(), z = VecD<3>::UnitZ();
+        // LPS: x grows to the patient's left (shown on the right: radiological),
+        // y to posterior (shown downwards), z to superior (shown upwards).
+        auto slices = [&](const VecD<3>& u, const VecD<3>& v, double hu, double hv) {
+            return std::pair{physical_slice(fixed, fw, centre, u, v, hu, hv, pixel),
+                             physical_slice(warped, ww, centre, u, v, hu, hv, pixel)};
+        };
+        rows.push_back(slices(x, y, half[0], half[1]));   // axial
+        rows.push_back(slices(x, -z, half[0], half[2]));  // coronal
+        rows.push_back(slices(y, -z, half[1], half[2]));  // sagittal
+    }
+    int width = 0, height = 0;
+    for (const auto& [f, w] : rows) {
+        width = std::max(width, 3 * f.width + 4);
+        height += f.height + 2;
+    }
+    std::vector<unsigned char> rgb;
+    for (const auto& [f, w] : rows) append_row(rgb, width, f, w);
+    write_png_rgb(path, width, height, rgb);
+}
+
+template void write_qc_picture<2>(const std::string&, const ScalarImage<2>&, const ScalarImage<2>&);
+template void write_qc_picture<3>(const std::string&, const ScalarImage<3>&, const ScalarImage<3>&);
+
+}  // namespace alinea

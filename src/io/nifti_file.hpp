@@ -1,0 +1,33 @@
+#pragma once
+// An open NIfTI file: the validated header, and the voxel bytes on demand.
+// .nii.gz (recognised by content, not by name) is read whole and decompressed in
+// memory; a plain .nii is read only in the byte range asked for.
+#include "bytes.hpp"
+#include "nifti_header.hpp"
+
+namespace alinea::io {
+
+class NiftiFile {
+public:
+    // Reads and validates the header; allocates nothing in proportion to the image.
+    explicit NiftiFile(std::string path);
+
+    const std::string& path() const { return path_; }
+    const NiftiHeader& header() const { return header_; }
+    const NiftiInfo& info() const { return info_; }
+    bool compressed() const { return compressed_; }
+
+    // `length` bytes of voxel data starting `offset` bytes after vox_offset; throws if
+    // the file holds fewer (a truncated file).
+    std::span<const std::uint8_t> data(std::uint64_t offset, std::uint64_t length);
+
+private:
+    std::string path_;
+    bool compressed_ = false;
+    ByteBuffer file_;  // the compressed file (gzip only)
+    ByteBuffer raw_;   // decompressed file or the requested range of a plain file
+    NiftiHeader header_;
+    NiftiInfo info_;
+};
+
+}  // namespace alinea::io

@@ -1,0 +1,160 @@
+#include "nifti_orientation.hpp"
+
+#include "alinea/error.hpp"
+
+#include <cmath>
+#include <limits>
+#include <nifti2_io.h>
+#include <sstream>
+
+namespace alinea::io {
+
+namespace {
+
+// RAS <-> LPS: negate x and y (the same matrix both ways).
+Eigen::Matrix4d flip_xy() { return Eigen::Vector4d(-1, -1, 1, 1).asDiagonal(); }
+
+std::string number(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+}
+
+// A voxel size the qform or the fallback multiplies by. In a one-slice image the z size
+// shapes no distance, so an unset one (0, as some 2-D writers leave it) counts as 1.
+double voxel_size(const NiftiHeader& h, int axis, bool single_slice, const std::string& path) {
+    const double v = h.pixdim[axis];
+    if (std::isfinite(v) && v > 0) return v;
+    if (axis == 3 && single_slice) return 1.0;
+    throw file_error(path, "invalid voxel size pixdim[" + std::to_string(axis) + "] = " + number(v) +
+                               " (must be positive and finite)");
+}
+
+Eigen::Matrix4d sform_affine(const NiftiHeader& h, const std::string& path) {
+    Eigen::Matrix4d a = Eigen::Matrix4d::Identity();
+    for (int r = 0; r < 3; ++r)
+        for (int c = 0; c < 4; ++c) a(r, c) = h.srow[r][c];
+    if (!a.allFinite()) throw file_error(path, "the sform matrix contains NaN or infinite values");
+    return a;
+}
+
+Eigen::Matrix4d qform_affine(const NiftiHeader& h, bool single_slice, const std::string& path) {
+    const double q[6] = {h.quatern_b, h.quatern_c, h.quatern_d, h.qoffset_x, h.qoffset_y, h.qoffset_z};
+    for (double v : q)
+        if (!std::isfinite(v)) throw file_error(path, "the qform contains NaN or infinite values");
+    // qfac is pixdim[0]: -1 flips z; nibabel (and the standard) read 0 as 1.
+    const double qfac = h.pixdim[0] < 0 ? -1.0 : 1.0;
+    const nifti_dmat44 m = nifti_quatern_to_dmat44(
+        h.quatern_b, h.quatern_c, h.quatern_d, h.qoffset_x, h.qoffset_y, h.qoffset_z, voxel_size(h, 1, single_slice, path),
+        voxel_size(h, 2, single_slice, path), voxel_size(h, 3, single_slice, path), qfac);
+    Eigen::Matrix4d a;
+    for (int r = 0; r < 4; ++r)
+        for (int c = 0; c < 4; ++c) a(r, c) = m.m[r][c];
+    return a;
+}
+
+// nibabel's shape_zoom_affine(shape, zooms, x_flip=True) on dims[1..ndim].
+Eigen::Matrix4d fallback_affine(const NiftiHeader& h, bool single_slice, const std::string& path) {
+    const int ndim = static_cast<int>(h.dim[0]);
+    Eigen::Matrix4d a = Eigen::Matrix4d::Identity();
+    for (int axis = 0; axis < 3; ++axis) {
+        const bool present = axis < ndim;
+        const double n = present ? static_cast<double>(h.dim[axis + 1]) : 1.0;
+        double zoom = present ? voxel_size(h, axis + 1, single_slice, path) : 1.0;
+        if (axis == 0) zoom = -zoom;
+        a(axis, axis) = zoom;
+        a(axis, 3) = -(n - 1) / 2.0 * zoom;
+    }
+    return a;
+}
+
+bool well_conditioned(const Eigen::Ref<const Eigen::MatrixXd>& m) {
+    if (!m.allFinite()) return false;
+    const Eigen::JacobiSVD<Eigen::MatrixXd> svd(m);
+    const auto s = svd.singularValues();
+    return s(s.size() - 1) > 1e-8 * s(0) && s(0) > 0;
+}
+
+}  // namespace
+
+Eigen::Matrix4d nifti_ras_affine(const NiftiHeader& h, const std::string& path) {
+    const bool single_slice = h.dim[0] < 3 || h.dim[3] == 1;
+    if (h.sform_code != 0) return sform_affine(h, path);
+    if (h.qform_code != 0) return qform_affine(h, single_slice, path);
+    return fallback_affine(h, single_slice, path);
+}
+
+Grid<3> lps_grid(const Eigen::Matrix4d& ras, const Size<3>& size, const std::string& path) {
+    const Eigen::Matrix4d lps = flip_xy() * ras;
+    MatD<3> linear = lps.topLeftCorner<3, 3>();
+    if (!well_conditioned(linear)) {
+        // A one-slice image only needs its in-plane axes; complete them with the normal.
+        const VecD<3> normal = linear.col(0).cross(linear.col(1));
+        if (size[2] != 1 || normal.norm() == 0 || !well_conditioned(linear.leftCols<2>()))
+            throw file_error(path, "the orientation matrix is singular");
+        linear.col(2) = normal.normalized();
+    }
+    return Grid<3>(size, linear, lps.topRightCorner<3, 1>());
+}
+
+Eigen::Matrix4d ras_affine_of(const Grid<3>& grid) {
+    Eigen::Matrix4d lps = Eigen::Matrix4d::Identity();
+    lps.topLeftCorner<3, 3>() = grid.linear();
+    lps.topRightCorner<3, 1>() = grid.origin();
+    return flip_xy() * lps;
+}
+
+Eigen::Matrix4d ras_affine_of(const Grid<2>& grid) {
+    Eigen::Matrix4d lps = Eigen::Matrix4d::Identity();
+    lps.topLeftCorner<2, 2>() = grid.linear();
+    lps.block<2, 1>(0, 3) = grid.origin();
+    return flip_xy() * lps;
+}
+
+void set_nifti_orientation(NiftiHeader& h, const Eigen::Matrix4d& ras) {
+    for (int r = 0; r < 3; ++r)
+        for (int c = 0; c < 4; ++c) h.srow[r][c] = ras(r, c);
+    nifti_dmat44 m;
+    for (int r = 0; r < 4; ++r)
+        for (int c = 0; c < 4; ++c) m.m[r][c] = ras(r, c);
+    // The library's polar decomposition gives the nearest rotation of a sheared matrix.
+    double dx, dy, dz, qfac;
+    nifti_dmat44_to_quatern(m, &h.quatern_b, &h.quatern_c, &h.quatern_d, &h.qoffset_x, &h.qoffset_y, &h.qoffset_z,
+                            &dx, &dy, &dz, &qfac);
+    h.pixdim = {qfac, dx, dy, dz, 1, 1, 1, 1};
+}
+
+}  // namespace alinea::io
+
+namespace alinea {
+
+std::string orientation_code(const Eigen::Matrix4d& ras_affine) {
+    // nibabel's io_orientation: the closest rotation to the normalised columns (polar
+    // decomposition), then each voxel axis in turn takes the world axis it is most
+    // parallel to, which is then no longer available to the others.
+    Eigen::Matrix3d rs = ras_affine.topLeftCorner<3, 3>();
+    for (int c = 0; c < 3; ++c) {
+        const double n = rs.col(c).norm();
+        if (n > 0) rs.col(c) /= n;
+    }
+    const Eigen::JacobiSVD<Eigen::Matrix3d> svd(rs, Eigen::ComputeFullU | Eigen::ComputeFullV);
+    const auto s = svd.singularValues();
+    const double tol = s.maxCoeff() * 3 * std::numeric_limits<double>::epsilon();
+    Eigen::Matrix3d r = Eigen::Matrix3d::Zero();
+    for (int k = 0; k < 3; ++k)
+        if (s(k) > tol) r += svd.matrixU().col(k) * svd.matrixV().col(k).transpose();
+    constexpr char kLetters[3][2] = {{'L', 'R'}, {'P', 'A'}, {'I', 'S'}};
+    std::string code;
+    for (int in = 0; in < 3; ++in) {
+        Eigen::Index out = 0;
+        if (r.col(in).cwiseAbs().maxCoeff(&out) <= 1e-8) {
+            code += '?';
+            continue;
+        }
+        code += kLetters[out][r(out, in) > 0 ? 1 : 0];
+        r.row(out).setZero();
+    }
+    return code;
+}
+
+}  // namespace alinea

@@ -1,0 +1,22 @@
+#pragma once
+// NIfTI orientation: header fields <-> the voxel-to-RAS affine, and RAS <-> LPS grids.
+#include "nifti_header.hpp"
+
+namespace alinea::io {
+
+// Voxel -> RAS exactly as nibabel's get_best_affine: the sform if sform_code != 0, else
+// the qform if qform_code != 0, else nibabel's fallback from pixdim (x flipped, origin
+// at the centre). Throws for values it cannot use (NaN, non-positive voxel sizes).
+Eigen::Matrix4d nifti_ras_affine(const NiftiHeader& header, const std::string& path);
+
+// The LPS grid of the first three axes of an image with that affine.
+Grid<3> lps_grid(const Eigen::Matrix4d& ras_affine, const Size<3>& size, const std::string& path);
+
+// Embeds a grid in the voxel -> RAS affine of a file (2-D: unit z axis).
+Eigen::Matrix4d ras_affine_of(const Grid<3>& grid);
+Eigen::Matrix4d ras_affine_of(const Grid<2>& grid);
+
+// Writes the sform (exact) and the qform (the nearest rotation when the matrix is sheared).
+void set_nifti_orientation(NiftiHeader& header, const Eigen::Matrix4d& ras_affine);
+
+}  // namespace alinea::io

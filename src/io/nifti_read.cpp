@@ -1,0 +1,180 @@
+// Reading NIfTI voxels into float images: one pass per type, byte-swapped and scaled.
+#include "alinea/error.hpp"
+#include "alinea/nifti.hpp"
+#include "nifti_file.hpp"
+#include "nifti_orientation.hpp"
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <nifti1.h>
+
+namespace alinea {
+
+using io::NiftiFile;
+
+namespace {
+
+template <class T>
+T load(const std::uint8_t* p, bool swapped) {
+    if constexpr (sizeof(T) == 1) {
+        return static_cast<T>(*p);
+    } else {
+        using U = std::conditional_t<sizeof(T) == 2, std::uint16_t, std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>>;
+        U u;
+        std::memcpy(&u, p, sizeof u);
+        if (swapped) {
+            if constexpr (sizeof(T) == 2) u = __builtin_bswap16(u);
+            else if constexpr (sizeof(T) == 4) u = __builtin_bswap32(u);
+            else u = __builtin_bswap64(u);
+        }
+        return std::bit_cast<T>(u);
+    }
+}
+
+// Applies f(index, value) to n voxels of the file's type. The type switch is outside
+// the loop so each loop is a straight, vectorisable conversion.
+template <class F>
+void for_each_value(PixelType type, const std::uint8_t* src, Index n, bool swapped, F&& f) {
+    const auto run = [&]<class T>(T) {
+        constexpr Index step = sizeof(T);
+        if (!swapped) {
+            for (Index i = 0; i < n; ++i) f(i, load<T>(src + i * step, false));
+        } else {
+            for (Index i = 0; i < n; ++i) f(i, load<T>(src + i * step, true));
+        }
+    };
+    switch (type) {
+        case PixelType::u8: return run(std::uint8_t{});
+        case PixelType::i8: return run(std::int8_t{});
+        case PixelType::u16: return run(std::uint16_t{});
+        case PixelType::i16: return run(std::int16_t{});
+        case PixelType::u32: return run(std::uint32_t{});
+        case PixelType::i32: return run(std::int32_t{});
+        case PixelType::f32: return run(float{});
+        case PixelType::f64: return run(double{});
+    }
+}
+
+// n voxels to dst[i * stride], scaled as the header says.
+void convert(const NiftiInfo& info, bool swapped, const std::uint8_t* src, Index n, float* dst, Index stride) {
+    const bool scaled = info.scl_slope != 1.0 || info.scl_inter != 0.0;
+    if (!scaled) {
+        for_each_value(info.pixel_type, src, n, swapped, [&](Index i, auto v) { dst[i * stride] = static_cast<float>(v); });
+    } else {
+        const double slope = info.scl_slope, inter = info.scl_inter;
+        for_each_value(info.pixel_type, src, n, swapped, [&](Index i, auto v) {
+            dst[i * stride] = static_cast<float>(static_cast<double>(v) * slope + inter);
+        });
+    }
+}
+
+Index spatial_voxels(const NiftiInfo& info) { return info.size[0] * info.size[1] * info.size[2]; }
+
+template <int D>
+Grid<D> grid_of(const NiftiInfo& info, const std::string& path) {
+    if constexpr (D == 3) {
+        return info.grid;
+    } else {
+        if (info.size[2] != 1)
+            throw file_error(path, "is a 3-D image (" + std::to_string(info.size[0]) + "x" + std::to_string(info.size[1]) +
+                                       "x" + std::to_string(info.size[2]) + "); a 2-D image was expected");
+        // ITK's reading of a 2-D NIfTI: the top-left 2x2 block of the LPS matrix.
+        const MatD<2> linear = info.grid.linear().topLeftCorner<2, 2>();
+        const Eigen::JacobiSVD<MatD<2>> svd(linear);
+        if (!(svd.singularValues()(1) > 1e-8 * svd.singularValues()(0)))
+            throw file_error(path, "the image plane is not spanned by the x-y axes of the orientation matrix");
+        return Grid<2>({info.size[0], info.size[1]}, linear, info.grid.origin().head<2>());
+    }
+}
+
+}  // namespace
+
+NiftiInfo read_nifti_info(const std::string& path) {
+    NiftiFile file(path);
+    NiftiInfo info = file.info();
+    info.compressed = file.compressed();
+    return info;
+}
+
+NiftiCodes read_nifti_codes(const std::string& path) {
+    const NiftiInfo info = NiftiFile(path).info();
+    return {info.sform_code, info.qform_code};
+}
+
+template <int D>
+ScalarImage<D> read_nifti_scalar(const std::string& path, Index frame) {
+    NiftiFile file(path);
+    const NiftiInfo& info = file.info();
+    if (info.components != 1)
+        throw file_error(path, "is a vector image (" + std::to_string(info.components) +
+                                   " components); a scalar image was expected");
+    const Grid<D> grid = grid_of<D>(info, path);
+    if (frame < 0 || frame >= info.time_points)
+        throw file_error(path, "has no frame " + std::to_string(frame) + " (it has " +
+                                   std::to_string(info.time_points) + " time points)");
+    const Index n = spatial_voxels(info);
+    const std::uint64_t bytes = static_cast<std::uint64_t>(n) * io::bytes_per_voxel(info.pixel_type);
+    const auto src = file.data(static_cast<std::uint64_t>(frame) * bytes, bytes);
+    ScalarImage<D> image(grid, std::vector<float>(static_cast<std::size_t>(n)));
+    convert(info, file.header().swapped, src.data(), n, image.data(), 1);
+    return image;
+}
+
+template <int D>
+VectorField<D> read_nifti_vector(const std::string& path) {
+    static_assert(sizeof(Vec<D>) == D * sizeof(float), "vector fields are interleaved floats");
+    NiftiFile file(path);
+    const NiftiInfo& info = file.info();
+    if (info.components == 1)
+        throw file_error(path, "is a scalar image; a vector image with " + std::to_string(D) +
+                                   " components (5-D, intent vector) was expected");
+    if (info.components != D)
+        throw file_error(path, "has " + std::to_string(info.components) + " components per voxel; " +
+                                   std::to_string(D) + " were expected for a " + std::to_string(D) + "-D vector image");
+    if (info.time_points != 1)
+        throw file_error(path, "is a vector time series (" + std::to_string(info.time_points) +
+                                   " time points); one vector image was expected");
+    const Grid<D> grid = grid_of<D>(info, path);
+    const Index n = spatial_voxels(info);
+    const int bpv = io::bytes_per_voxel(info.pixel_type);
+    // Components are stored one volume after another; in memory they are interleaved.
+    const auto src = file.data(0, static_cast<std::uint64_t>(n) * bpv * D);
+    VectorField<D> field(grid, std::vector<Vec<D>>(static_cast<std::size_t>(n)));
+    float* dst = reinterpret_cast<float*>(field.data());
+    for (int c = 0; c < D; ++c) convert(info, file.header().swapped, src.data() + c * n * bpv, n, dst + c, D);
+    return field;
+}
+
+ValueStats read_nifti_value_stats(const std::string& path) {
+    NiftiFile file(path);
+    const NiftiInfo& info = file.info();
+    const auto src = file.data(0, io::nifti_data_bytes(info));
+    const Index n = spatial_voxels(info) * info.time_points * info.components;
+    ValueStats stats;
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0;
+    for_each_value(info.pixel_type, src.data(), n, file.header().swapped, [&](Index, auto raw) {
+        const double v = static_cast<double>(raw) * info.scl_slope + info.scl_inter;
+        if (!std::isfinite(v)) {
+            ++stats.non_finite;
+            return;
+        }
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+        sum += v;
+        ++stats.count;
+    });
+    if (stats.count > 0) {
+        stats.min = lo;
+        stats.max = hi;
+        stats.mean = sum / static_cast<double>(stats.count);
+    }
+    return stats;
+}
+
+template ScalarImage<2> read_nifti_scalar<2>(const std::string&, Index);
+template ScalarImage<3> read_nifti_scalar<3>(const std::string&, Index);
+template VectorField<2> read_nifti_vector<2>(const std::string&);
+template VectorField<3> read_nifti_vector<3>(const std::string&);
+
+}  // namespace alinea

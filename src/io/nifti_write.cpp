@@ -1,0 +1,125 @@
+// Writing NIfTI: header from the grid, voxels converted (integers rounded and clamped),
+// .gz compressed as one gzip member, all through a temporary file.
+#include "alinea/atomic_file.hpp"
+#include "alinea/error.hpp"
+#include "alinea/nifti.hpp"
+#include "bytes.hpp"
+#include "gzip.hpp"
+#include "nifti_header.hpp"
+#include "nifti_orientation.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <nifti1.h>
+
+namespace alinea {
+
+namespace {
+
+template <class T>
+T to_stored(float v) {
+    if constexpr (std::is_floating_point_v<T>) {
+        return static_cast<T>(v);
+    } else {
+        if (std::isnan(v)) return T{0};
+        const double r = std::nearbyint(static_cast<double>(v));
+        const double lo = static_cast<double>(std::numeric_limits<T>::min());
+        const double hi = static_cast<double>(std::numeric_limits<T>::max());
+        return static_cast<T>(std::clamp(r, lo, hi));
+    }
+}
+
+// n floats from src[i * stride] stored as `type` at dst.
+void store(PixelType type, const float* src, Index n, Index stride, std::uint8_t* dst) {
+    const auto run = [&]<class T>(T) {
+        for (Index i = 0; i < n; ++i) {
+            const T v = to_stored<T>(src[i * stride]);
+            std::memcpy(dst + i * static_cast<Index>(sizeof(T)), &v, sizeof(T));
+        }
+    };
+    switch (type) {
+        case PixelType::u8: return run(std::uint8_t{});
+        case PixelType::i8: return run(std::int8_t{});
+        case PixelType::u16: return run(std::uint16_t{});
+        case PixelType::i16: return run(std::int16_t{});
+        case PixelType::u32: return run(std::uint32_t{});
+        case PixelType::i32: return run(std::int32_t{});
+        case PixelType::f32: return run(float{});
+        case PixelType::f64: return run(double{});
+    }
+}
+
+// Header for nx x ny x nz voxels (with `components` > 1: a 5-D vector image).
+io::NiftiHeader make_header(const Size<3>& size, int components, PixelType type, const Eigen::Matrix4d& ras,
+                            NiftiCodes codes, int dimension) {
+    io::NiftiHeader h;
+    const Index largest = std::max({size[0], size[1], size[2], Index{components}});
+    // NIfTI-1 stores dims as int16: larger images need NIfTI-2.
+    h.version = largest > 32767 ? 2 : 1;
+    h.dim = {components > 1 ? 5 : dimension, size[0], size[1], size[2], 1, components, 1, 1};
+    h.datatype = io::nifti_datatype(type);
+    h.scl_slope = 1.0;
+    h.scl_inter = 0.0;
+    h.intent_code = components > 1 ? NIFTI_INTENT_VECTOR : NIFTI_INTENT_NONE;
+    // A file with neither code would be read with the pixdim fallback, losing the
+    // origin and direction; ITK does the same and marks the qform as scanner space.
+    if (codes.sform_code == 0 && codes.qform_code == 0) codes.qform_code = NIFTI_XFORM_SCANNER_ANAT;
+    h.sform_code = codes.sform_code;
+    h.qform_code = codes.qform_code;
+    io::set_nifti_orientation(h, ras);
+    return h;
+}
+
+// Encodes header + voxels (components stored one volume after another).
+void write_voxels(const std::string& path, const io::NiftiHeader& header, const float* values, Index voxels,
+                  int components, PixelType type) {
+    const std::vector<std::uint8_t> head = io::encode_nifti_header(header);
+    const std::size_t bpv = static_cast<std::size_t>(io::bytes_per_voxel(type));
+    const std::size_t data_bytes = static_cast<std::size_t>(voxels) * components * bpv;
+    io::ByteBuffer raw(head.size() + data_bytes);
+    std::memcpy(raw.data(), head.data(), head.size());
+    for (int c = 0; c < components; ++c)
+        store(type, values + c, voxels, components, raw.data() + head.size() + c * voxels * bpv);
+    const bool gz = io::has_suffix(path, ".gz");
+    const io::ByteBuffer packed = gz ? io::gzip(raw.bytes(), 6) : io::ByteBuffer();
+    write_atomically(path, [&](const std::string& temp) {
+        io::write_file(temp, gz ? packed.bytes() : raw.bytes(), path);
+    });
+}
+
+void check_output_name(const std::string& path) {
+    if (!io::has_suffix(path, ".nii") && !io::has_suffix(path, ".nii.gz"))
+        throw file_error(path, "a NIfTI file name must end in .nii or .nii.gz");
+}
+
+template <int D>
+Size<3> size3(const Grid<D>& grid) {
+    return {grid.size(0), grid.size(1), D == 3 ? grid.size(D - 1) : 1};
+}
+
+}  // namespace
+
+template <int D>
+void write_nifti(const std::string& path, const ScalarImage<D>& image, PixelType type, NiftiCodes codes) {
+    check_output_name(path);
+    if (image.empty()) throw file_error(path, "cannot write an empty image");
+    const io::NiftiHeader header = make_header(size3(image.grid()), 1, type, io::ras_affine_of(image.grid()), codes, D);
+    write_voxels(path, header, image.data(), image.voxel_count(), 1, type);
+}
+
+template <int D>
+void write_nifti(const std::string& path, const VectorField<D>& field, NiftiCodes codes) {
+    static_assert(sizeof(Vec<D>) == D * sizeof(float), "vector fields are interleaved floats");
+    check_output_name(path);
+    if (field.empty()) throw file_error(path, "cannot write an empty vector image");
+    const io::NiftiHeader header =
+        make_header(size3(field.grid()), D, PixelType::f32, io::ras_affine_of(field.grid()), codes, D);
+    write_voxels(path, header, reinterpret_cast<const float*>(field.data()), field.voxel_count(), D, PixelType::f32);
+}
+
+template void write_nifti<2>(const std::string&, const ScalarImage<2>&, PixelType, NiftiCodes);
+template void write_nifti<3>(const std::string&, const ScalarImage<3>&, PixelType, NiftiCodes);
+template void write_nifti<2>(const std::string&, const VectorField<2>&, NiftiCodes);
+template void write_nifti<3>(const std::string&, const VectorField<3>&, NiftiCodes);
+
+}  // namespace alinea

@@ -1,0 +1,37 @@
+#include "alinea/optimizer.hpp"
+#include "convergence.hpp"
+
+namespace alinea {
+
+OptimizerResult adaptive_gradient_descent(const Objective& f, const Eigen::VectorXd& u0,
+                                          const OptimizerOptions& options) {
+    OptimizerResult r;
+    r.u = u0;
+    Eigen::VectorXd g;
+    r.value = f(r.u, &g);
+    r.evaluations = 1;
+    double step = options.initial_step;
+    while (r.iterations < options.max_iterations && step >= options.min_step) {
+        ++r.iterations;
+        const double norm = g.norm();
+        if (!(norm > 0)) break;
+        const Eigen::VectorXd trial = r.u - (step / norm) * g;
+        Eigen::VectorXd trial_g;
+        const double value = f(trial, &trial_g);
+        ++r.evaluations;
+        if (value < r.value) {
+            r.u = trial;
+            r.value = value;
+            g = trial_g;
+            r.last_step = step;
+            r.trace.push_back(value);
+            step *= 1.1;
+            if (stalled(r.trace, options.window, options.relative_tolerance)) break;
+        } else {
+            step *= 0.5;
+        }
+    }
+    return r;
+}
+
+}  // namespace alinea

@@ -1,0 +1,98 @@
+#include "alinea/linear_registration.hpp"
+
+#include "alinea/error.hpp"
+#include "alinea/pyramid.hpp"
+#include "alinea/resample.hpp"
+#include "linear_objective.hpp"
+
+#include <chrono>
+#include <optional>
+
+namespace alinea {
+
+namespace {
+
+// Per-axis-isotropic sigma in voxels of `grid` for the schedule's level.
+template <int D>
+double level_sigma_voxels(const PyramidSchedule& p, int level, const Grid<D>& grid) {
+    const double s = p.smoothing[level];
+    return p.smoothing_in_mm ? s / grid.spacing().minCoeff() : s;
+}
+
+template <int D>
+std::optional<ScalarImage<D>> level_mask(const ScalarImage<D>* mask, const Grid<D>& grid) {
+    if (!mask) return std::nullopt;
+    return resample(*mask, grid, Affine<D>::identity(), Interpolation::nearest, 0.0f);
+}
+
+// Typical distance of the fixed image's points from its centre: a rotation of one
+// radian moves such points this many millimetres.
+template <int D>
+double typical_radius(const Grid<D>& grid) {
+    VecD<D> extent;
+    for (int a = 0; a < D; ++a) extent[a] = static_cast<double>(std::max<Index>(grid.size(a) - 1, 1));
+    return 0.5 * (grid.linear() * extent.asDiagonal()).colwise().norm().norm() / std::sqrt(static_cast<double>(D));
+}
+
+}  // namespace
+
+template <int D>
+Affine<D> register_linear(const RegistrationImages<D>& images, const LinearStage& stage, const Affine<D>& initial,
+                          int stage_index, RegistrationObserver* observer) {
+    stage.pyramid.validate();
+    const LinearParameterization<D> model(stage.model, images.fixed.grid().center());
+    const Parameters scales = model.physical_scales(typical_radius(images.fixed.grid()));
+    Parameters theta = model.identity();
+    for (int level = 0; level < stage.pyramid.levels(); ++level) {
+        const auto start = std::chrono::steady_clock::now();
+        const int shrink = stage.pyramid.shrink[level];
+        const ScalarImage<D> fixed =
+            pyramid_level(images.fixed, shrink, level_sigma_voxels(stage.pyramid, level, images.fixed.grid()));
+        const ScalarImage<D> moving =
+            pyramid_level(images.moving, shrink, level_sigma_voxels(stage.pyramid, level, images.moving.grid()));
+        const auto fixed_mask = level_mask(images.fixed_mask, fixed.grid());
+        const auto moving_mask = level_mask(images.moving_mask, moving.grid());
+        const LinearObjective<D> objective(fixed, moving, fixed_mask ? &*fixed_mask : nullptr,
+                                           moving_mask ? &*moving_mask : nullptr, stage.metric, stage.max_samples,
+                                           model, initial);
+        if (objective.sample_count() == 0)
+            throw Error("no fixed samples at level " + std::to_string(level + 1) + " (is the fixed mask empty?)");
+        // The optimiser works in u = theta * scales (millimetres of point motion).
+        const Objective f = [&](const Eigen::VectorXd& u, Eigen::VectorXd* gradient) {
+            const Parameters t = u.cwiseQuotient(scales);
+            const double value = objective(t, gradient);
+            if (gradient) *gradient = gradient->cwiseQuotient(scales);
+            return value;
+        };
+        const double spacing = fixed.grid().spacing().minCoeff();
+        OptimizerOptions options;
+        options.max_iterations = stage.pyramid.iterations[level];
+        options.initial_step = spacing;
+        options.min_step = 0.002 * spacing;
+        const Eigen::VectorXd u0 = theta.cwiseProduct(scales);
+        LevelReport report;
+        report.initial_value = f(u0, nullptr);
+        report.result = minimize(stage.optimizer, f, u0, options);
+        theta = report.result.u.cwiseQuotient(scales);
+        if (observer) {
+            report.stage = stage_index;
+            report.level = level;
+            report.levels = stage.pyramid.levels();
+            report.shrink = shrink;
+            report.model = to_string(stage.model);
+            report.metric = to_string(stage.metric);
+            report.optimizer = to_string(stage.optimizer);
+            report.samples = objective.sample_count();
+            report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            observer->level_done(report);
+        }
+    }
+    return initial.after(model.affine(theta));
+}
+
+template Affine<2> register_linear<2>(const RegistrationImages<2>&, const LinearStage&, const Affine<2>&, int,
+                                      RegistrationObserver*);
+template Affine<3> register_linear<3>(const RegistrationImages<3>&, const LinearStage&, const Affine<3>&, int,
+                                      RegistrationObserver*);
+
+}  // namespace alinea
