@@ -70,7 +70,8 @@ void add_apply_command(CLI::App& app) {
     cmd->add_option("-r,--reference", o->reference, "Image whose grid the output takes")->required();
     cmd->add_option("-i,--input", o->input, "Image to resample")->required();
     cmd->add_option("-o,--output", o->output, "Output image (.nii, .nii.gz or .png)")->required();
-    cmd->add_option("-t,--transform", o->transforms, "Transform file (repeatable; none = identity)");
+    cmd->add_option("-t,--transform", o->transforms, "Transform file (repeatable; [FILE,1]: its inverse; none = identity)")
+        ->allow_extra_args(false);
     cmd->add_option("-n,--interpolation", o->interpolation, "nearest, linear, bspline or label")
         ->capture_default_str();
     cmd->add_option("--outside", o->outside, "Value outside the input (a number or nan)")->capture_default_str();

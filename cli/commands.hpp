@@ -7,5 +7,6 @@ namespace alinea::cli {
 void add_info_command(CLI::App& app);
 void add_apply_command(CLI::App& app);
 void add_register_command(CLI::App& app);
+void add_evaluate_command(CLI::App& app);
 
 }  // namespace alinea::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
     alinea::cli::add_info_command(app);
     alinea::cli::add_apply_command(app);
     alinea::cli::add_register_command(app);
+    alinea::cli::add_evaluate_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,11 +1,13 @@
 #include "progress.hpp"
 
+#include "stage_arguments.hpp"
+
 #include <cstdio>
 
 namespace alinea::cli {
 
-void ProgressPrinter::stage_started(int stage, int stages, const std::string& description) {
-    if (!quiet_) std::printf("stage %d/%d: %s\n", stage + 1, stages, description.c_str());
+void ProgressPrinter::stage_started(int stage, int stages, const LinearStage& options) {
+    if (!quiet_) std::printf("stage %d/%d: %s\n", stage + 1, stages, format_stage(options).c_str());
 }
 
 void ProgressPrinter::level_done(const LevelReport& r) {

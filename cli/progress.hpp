@@ -10,7 +10,7 @@ namespace alinea::cli {
 class ProgressPrinter final : public RegistrationObserver {
 public:
     explicit ProgressPrinter(bool quiet) : quiet_(quiet) {}
-    void stage_started(int stage, int stages, const std::string& description);
+    void stage_started(int stage, int stages, const LinearStage& options) override;
     void level_done(const LevelReport& report) override;
     void finished(double seconds, const std::string& prefix) const;
     const nlohmann::json& levels_json() const { return levels_; }

@@ -76,10 +76,7 @@ void run(const RegisterOptions& o) {
     log["init"] = o.init;
     Affine<D> transform = initial<D>(o, fixed, moving);
     log["initial_matrix"] = matrix_json(transform);
-    for (size_t s = 0; s < o.stages.size(); ++s) {
-        progress.stage_started(static_cast<int>(s), static_cast<int>(o.stages.size()), format_stage(o.stages[s]));
-        transform = register_linear(images, o.stages[s], transform, static_cast<int>(s), &progress);
-    }
+    transform = register_linear(images, o.stages, transform, &progress);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     write_itk_transform(o.prefix + "affine.txt", transform);

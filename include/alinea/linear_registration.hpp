@@ -41,11 +41,14 @@ struct LevelReport {
 class RegistrationObserver {
 public:
     virtual ~RegistrationObserver() = default;
+    virtual void stage_started(int stage, int stages, const LinearStage& options) {}
     virtual void level_done(const LevelReport&) {}
 };
 
+// Runs the stages in order, each starting from the previous one's result. Pyramid
+// levels are computed once and shared by the stages that use the same ones.
 template <int D>
-Affine<D> register_linear(const RegistrationImages<D>& images, const LinearStage& stage,
-                          const Affine<D>& initial, int stage_index = 0, RegistrationObserver* observer = nullptr);
+Affine<D> register_linear(const RegistrationImages<D>& images, const std::vector<LinearStage>& stages,
+                          const Affine<D>& initial, RegistrationObserver* observer = nullptr);
 
 }  // namespace alinea

@@ -38,7 +38,8 @@ private:
 
 // Reads transform files given in ANTs' order: the LAST file acts FIRST on a point
 // of the reference grid (`-t warp.nii.gz -t affine.txt`). Linear files are ITK text
-// transforms or RAS matrices; fields are NIfTI displacement images.
+// transforms or RAS matrices ("[file,1]" for the inverse); fields are NIfTI
+// displacement images.
 template <int D> TransformChain<D> read_transform_chain(const std::vector<std::string>& files);
 
 }  // namespace alinea

@@ -26,14 +26,14 @@ Window robust_window(const ScalarImage<D>& image) {
     std::vector<float> v;
     const Index step = std::max<Index>(1, image.voxel_count() / 200000);
     for (Index i = 0; i < image.voxel_count(); i += step)
-        if (std::isfinite(image[i])) v.push_back(image[i]);
+        if (std::isfinite(image[i]) && image[i] != 0) v.push_back(image[i]);  // ignore the background
     if (v.empty()) return {};
     auto at = [&](double q) {
         auto it = v.begin() + static_cast<Index>(q * static_cast<double>(v.size() - 1));
         std::nth_element(v.begin(), it, v.end());
         return *it;
     };
-    return {at(0.01), at(0.99)};
+    return {std::min(0.0f, at(0.01)), at(0.995)};
 }
 
 // Samples a plane through `centre` spanned by physical axes u (columns) and v (rows).

@@ -27,29 +27,46 @@ void convolve_axis(Image<T, D>& image, int axis, const std::vector<float>& kerne
     const int radius = static_cast<int>(kernel.size() / 2);
     const Index lines = image.voxel_count() / len;
     T* data = image.data();
-    // Lines along x are contiguous; for other axes process `stride`-wide bundles of
-    // lines together so memory is read row by row (cache-friendly).
-    const Index bundle = axis == 0 ? 1 : std::min<Index>(stride, 64);
-    const Index groups = axis == 0 ? lines : (lines / stride) * ((stride + bundle - 1) / bundle);
-    const Index groups_per_block = axis == 0 ? 1 : (stride + bundle - 1) / bundle;
+    // Work on bundles of up to 64 lines at once (len x count copies, line index
+    // fastest) so that the inner loop runs over contiguous values and vectorises.
+    // Along x, a bundle is 64 consecutive rows; along y or z, 64 neighbouring lines.
+    constexpr Index bundle = 64;
+    const Index blocks = lines / stride;  // lines along `axis` share an index above it
+    const Index per_block = axis == 0 ? (lines + bundle - 1) / bundle : (stride + bundle - 1) / bundle;
+    const Index groups = axis == 0 ? per_block : blocks * per_block;
     parallel_for(groups, [&](Index g) {
-        const Index block = g / groups_per_block;                 // index above the axis
-        const Index first = (g % groups_per_block) * bundle;      // first line below
-        const Index count = axis == 0 ? 1 : std::min(bundle, stride - first);
-        T* base = axis == 0 ? data + g * len : data + first + block * stride * len;
-        std::vector<T> in(static_cast<size_t>(len * count));
+        Index count;
+        Index step;                       // distance between consecutive lines
+        T* base;                          // first element of the first line
+        if (axis == 0) {
+            count = std::min(bundle, lines - g * bundle);
+            step = len;
+            base = data + g * bundle * len;
+        } else {
+            const Index block = g / per_block, first = (g % per_block) * bundle;
+            count = std::min(bundle, stride - first);
+            step = 1;
+            base = data + first + block * stride * len;
+        }
+        // Copy the bundle (len x count, line index fastest) so that the inner loop
+        // runs over contiguous lines and vectorises.
+        thread_local std::vector<T> in, acc;
+        in.resize(static_cast<size_t>(len * count));
+        acc.resize(static_cast<size_t>(count));
         for (Index i = 0; i < len; ++i)
-            for (Index l = 0; l < count; ++l) in[i * count + l] = base[i * stride + l];
+            for (Index l = 0; l < count; ++l) in[i * count + l] = base[i * stride + l * step];
         for (Index i = 0; i < len; ++i) {
             const Index lo = std::max<Index>(0, i - radius), hi = std::min<Index>(len - 1, i + radius);
             float wsum = 0;
             for (Index j = lo; j <= hi; ++j) wsum += kernel[j - i + radius];
             const float inv = 1.0f / wsum;
-            for (Index l = 0; l < count; ++l) {
-                T acc = in[lo * count + l] * kernel[lo - i + radius];
-                for (Index j = lo + 1; j <= hi; ++j) acc += in[j * count + l] * kernel[j - i + radius];
-                base[i * stride + l] = acc * inv;
+            for (Index l = 0; l < count; ++l) acc[l] = in[lo * count + l] * (kernel[lo - i + radius] * inv);
+            for (Index j = lo + 1; j <= hi; ++j) {
+                const float w = kernel[j - i + radius] * inv;
+                const T* src = in.data() + j * count;
+                for (Index l = 0; l < count; ++l) acc[l] += src[l] * w;
             }
+            for (Index l = 0; l < count; ++l) base[i * stride + l * step] = acc[l];
         }
     });
 }

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
@@ -63,9 +64,17 @@ std::size_t read_at(int fd, std::uint8_t* out, std::size_t length, std::uint64_t
 
 }  // namespace
 
+void advise_huge_pages(void* data, std::size_t bytes) {
+    constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+    const auto begin = (reinterpret_cast<std::uintptr_t>(data) + kHuge - 1) & ~(kHuge - 1);
+    const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(kHuge - 1);
+    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
 void ByteBuffer::reserve(std::size_t capacity) {
     if (capacity <= capacity_) return;
     auto bigger = std::make_unique_for_overwrite<std::uint8_t[]>(capacity);
+    advise_huge_pages(bigger.get(), capacity);
     if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
     data_ = std::move(bigger);
     capacity_ = capacity;

@@ -38,6 +38,16 @@ NiftiFile::NiftiFile(std::string path) : path_(std::move(path)) {
         throw file_error(path_, truncated(end, max_gunzip_size(size)) + " at most");
 }
 
+bool NiftiFile::likely_complete() const {
+    if (!compressed_) return true;  // the constructor checked the size
+    const auto bytes = file_.bytes();
+    if (bytes.size() < 18) return false;
+    const std::uint8_t* t = bytes.data() + bytes.size() - 4;
+    const std::uint32_t isize = t[0] | t[1] << 8 | t[2] << 16 | static_cast<std::uint32_t>(t[3]) << 24;
+    const std::uint64_t end = nifti_data_offset(header_) + nifti_data_bytes(info_);
+    return isize == static_cast<std::uint32_t>(end);
+}
+
 std::span<const std::uint8_t> NiftiFile::data(std::uint64_t offset, std::uint64_t length) {
     const std::uint64_t begin = nifti_data_offset(header_) + offset;
     if (compressed_) {

@@ -21,6 +21,11 @@ public:
     // the file holds fewer (a truncated file).
     std::span<const std::uint8_t> data(std::uint64_t offset, std::uint64_t length);
 
+    // True when the file is very likely complete (plain file long enough, or a gzip
+    // trailer matching the header's size): callers may then allocate the output while
+    // the data is decompressed, without risking a big allocation for a truncated file.
+    bool likely_complete() const;
+
 private:
     std::string path_;
     bool compressed_ = false;

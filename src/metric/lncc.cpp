@@ -107,15 +107,19 @@ public:
         const Size<3> s = *fixed.dense_shape;
         if (s[0] < 1 || s[1] < 1 || s[2] < 1 || s[0] * s[1] * s[2] != fixed.size())
             throw Error("lncc: dense shape does not match the number of samples");
-        // Stream along the outer axis: z in 3-D; in 2-D the rows themselves (slices of
-        // one row, no y window), so that 2-D images are split across threads too.
+        // Work is split into tiles (z chunks x y bands) whose sizes depend on the image
+        // and the radius only (determinism). 3-D: bands of rows, each streamed over
+        // the whole z range, so that a tile's rings of slices stay cache-sized (halo:
+        // 2r rows). 2-D: the image is streamed along y as slices of one row (no y
+        // window) in chunks (halo: 4r rows), so 2-D images are split across threads too.
         nx_ = s[0];
-        if (s[2] > 1) ny_ = s[1], nz_ = s[2], ry_ = r_;
-        else ny_ = 1, nz_ = s[1], ry_ = 0;
-        plane_ = nx_ * ny_;
-        // Chunk size depends on the image and radius only (determinism); >= 8r keeps
-        // the recomputed halo (4r slices) a modest fraction of the work.
-        chunk_ = std::max<Index>({(nz_ + 7) / 8, 8 * Index(r_), 1});
+        if (s[2] > 1) {
+            ny_ = s[1], nz_ = s[2], ry_ = r_;
+            band_ = std::max<Index>(16, 8 * Index(r_)), chunk_ = nz_;
+        } else {
+            ny_ = 1, nz_ = s[1], ry_ = 0;
+            band_ = 1, chunk_ = std::max<Index>({(nz_ + 7) / 8, 8 * Index(r_), 1});
+        }
         const Stats st = stats(fixed_.data(), nullptr);
         f_mean_ = st[1] / st[0];
         f_var_ = variance_scale(st);
@@ -132,13 +136,17 @@ public:
             std::ranges::fill(derivative, 0.0f);
             return 0;
         }
-        Pass pass{moving.values.data(), moving.valid.data(), st[1] / st[0], 1e-10 * f_var_ * variance_scale(st),
-                  -1 / st[0], derivative.empty() ? nullptr : derivative.data()};
-        const Index chunks = (nz_ + chunk_ - 1) / chunk_;
-        std::vector<double> cc(static_cast<size_t>(chunks));
-        parallel_for(chunks, [&](Index c) { cc[c] = run_chunk(pass, c * chunk_, std::min(nz_, (c + 1) * chunk_)); });
+        const Pass pass{moving.values.data(), moving.valid.data(), st[1] / st[0],
+                        1e-10 * f_var_ * variance_scale(st), -1 / st[0],
+                        derivative.empty() ? nullptr : derivative.data()};
+        const Index chunks = (nz_ + chunk_ - 1) / chunk_, bands = (ny_ + band_ - 1) / band_;
+        std::vector<double> cc(static_cast<size_t>(chunks * bands));
+        parallel_for(chunks * bands, [&](Index t) {
+            const Index z0 = t / bands * chunk_, y0 = t % bands * band_;
+            cc[t] = run_tile(pass, z0, std::min(nz_, z0 + chunk_), y0, std::min(ny_, y0 + band_));
+        });
         double total = 0;
-        for (double v : cc) total += v;  // chunk order: independent of the thread count
+        for (double v : cc) total += v;  // tile order: independent of the thread count
         return pass.scale * total;
     }
 
@@ -147,7 +155,7 @@ private:
         const float* m;
         const std::uint8_t* valid;
         double m_mean;
-        double eps;     // cc = 0 where sFF sMM < eps n^2 (flat windows)
+        double eps;     // cc = 0 where sFF sMM <= eps n^2 (flat windows)
         double scale;   // -1 / Nv
         float* deriv;   // null: value only
     };
@@ -180,48 +188,55 @@ private:
         return std::max(s[2] / s[0], 0.0) + 1e-12 * mean * mean + std::numeric_limits<double>::min();
     }
 
-    // Processes output slices [z0, z1); returns the sum of cc over those slices.
-    double run_chunk(const Pass& p, Index z0, Index z1) const {
+    // Processes the output voxels of slices [z0, z1), rows [y0, y1); returns their sum
+    // of cc. Stage 2 needs A, B, C on rows [ya0, ya1) (r more on each side), which
+    // need window moments there.
+    double run_tile(const Pass& p, Index z0, Index z1, Index y0, Index y1) const {
+        const Index ya0 = std::max<Index>(0, y0 - ry_), ya1 = std::min(ny_, y1 + ry_);
         const Index row6 = 6 * nx_, row3 = 3 * nx_;
-        std::vector<double> raw(static_cast<size_t>(row6)), abc(static_cast<size_t>(3 * plane_));
+        std::vector<double> raw(static_cast<size_t>(row6)), abc(static_cast<size_t>(row3 * (ya1 - ya0)));
         RunningBox rows6(ry_, ny_, row6), rows3(ry_, ny_, row3);
-        RunningBox moments(r_, nz_, 6 * plane_), boxed(r_, nz_, 3 * plane_);
+        RunningBox moments(r_, nz_, row6 * (ya1 - ya0)), boxed(r_, nz_, row3 * (y1 - y0));
 
-        // Stage 1 input: 2-D box sums of (n, f, m, ff, mm, fm) over slice z.
+        // Stage 1 input: 2-D box sums of (n, f, m, ff, mm, fm) on rows [ya0, ya1) of slice z.
         auto moment_slice = [&](Index z, double* out) {
-            for (Index y = 0; y < ny_; ++y) {
+            for (Index y = ya0; y < ya1; ++y) {
                 const double* sum = rows6.advance(y, [&](Index yy, double* item) {
                     const Index o = (z * ny_ + yy) * nx_;
                     for (Index x = 0; x < nx_; ++x) {
+                        const double w = p.valid[o + x];  // 0 or 1: invalid voxels add nothing
+                        const double f = w * (fixed_[o + x] - f_mean_), m = w * (p.m[o + x] - p.m_mean);
                         double* q = raw.data() + 6 * x;
-                        if (p.valid[o + x]) {
-                            const double f = fixed_[o + x] - f_mean_, m = p.m[o + x] - p.m_mean;
-                            q[0] = 1, q[1] = f, q[2] = m, q[3] = f * f, q[4] = m * m, q[5] = f * m;
-                        } else {
-                            std::fill_n(q, 6, 0.0);
-                        }
+                        q[0] = w, q[1] = f, q[2] = m, q[3] = f * f, q[4] = m * m, q[5] = f * m;
                     }
                     box_row<6>(raw.data(), item, nx_, r_);
                 });
-                std::memcpy(out + y * row6, sum, sizeof(double) * row6);
+                std::memcpy(out + (y - ya0) * row6, sum, sizeof(double) * row6);
             }
             rows6.restart();
         };
-        // Stage 1: cc of every window centred in slice z; with abc, also A, B, C.
+        // Stage 1: cc of the windows centred in slice z, summed over the tile's own rows;
+        // with abc, also A, B, C on rows [ya0, ya1).
         auto cc_slice = [&](Index z, double* abc_out) {
-            const double* s = moments.advance(z, moment_slice);
-            const Index o = z * plane_;
+            const double* moments_z = moments.advance(z, moment_slice);
             double cc_sum = 0;
-            for (Index v = 0; v < plane_; ++v, s += 6) {
-                // Branch-free (selects, not jumps) so that the compiler can vectorise.
-                const double inv_n = 1 / std::max(s[0], 1.0), mu_f = s[1] * inv_n, mu_m = s[2] * inv_n;
-                const double sff = s[3] - s[1] * mu_f, smm = s[4] - s[2] * mu_m, sfm = s[5] - s[1] * mu_m;
-                const double prod = sff * smm;
-                const bool ok = p.valid[o + v] && sff > 0 && smm > 0 && prod > p.eps * s[0] * s[0];
-                const double inv = ok ? 1 / prod : 0.0, cc = sfm * sfm * inv;
-                const double a = 2 * sfm * inv, b = ok ? 2 * cc / smm : 0.0;
-                cc_sum += cc;
-                if (abc_out) abc_out[3 * v] = a, abc_out[3 * v + 1] = b, abc_out[3 * v + 2] = b * mu_m - a * mu_f;
+            for (Index y = abc_out ? ya0 : y0; y < (abc_out ? ya1 : y1); ++y) {
+                const double* s = moments_z + (y - ya0) * row6;
+                const std::uint8_t* valid = p.valid + (z * ny_ + y) * nx_;
+                double* out = abc_out + (y - ya0) * row3;
+                double row_cc = 0;
+                for (Index x = 0; x < nx_; ++x, s += 6) {
+                    // Branch-free (selects, not jumps) so that the compiler can vectorise.
+                    const double inv_n = 1 / std::max(s[0], 1.0), mu_f = s[1] * inv_n, mu_m = s[2] * inv_n;
+                    const double sff = s[3] - s[1] * mu_f, smm = s[4] - s[2] * mu_m, sfm = s[5] - s[1] * mu_m;
+                    const double prod = sff * smm;
+                    const bool ok = valid[x] && sff > 0 && smm > 0 && prod > p.eps * s[0] * s[0];
+                    const double inv = ok ? 1 / prod : 0.0, cc = sfm * sfm * inv;
+                    const double a = 2 * sfm * inv, b = ok ? 2 * cc / smm : 0.0;
+                    row_cc += cc;
+                    if (abc_out) out[3 * x] = a, out[3 * x + 1] = b, out[3 * x + 2] = b * mu_m - a * mu_f;
+                }
+                if (y >= y0 && y < y1) cc_sum += row_cc;
             }
             return cc_sum;
         };
@@ -234,26 +249,27 @@ private:
             for (Index z = z0; z < z1; ++z) total += cc_slice(z, nullptr);
             return total;
         }
-        // Stage 2 input: 2-D box sums of (A, B, C) over slice z (its cc counted once,
-        // by the chunk that owns the slice).
+        // Stage 2 input: 2-D box sums of (A, B, C) on rows [y0, y1) of slice z (its cc
+        // counted once, by the tile that owns the slice).
         auto abc_slice = [&](Index z, double* out) {
             const double cc = cc_slice(z, abc.data());
             if (z >= z0 && z < z1) total += cc;
-            for (Index y = 0; y < ny_; ++y) {
+            for (Index y = y0; y < y1; ++y) {
                 const double* sum = rows3.advance(
-                    y, [&](Index yy, double* item) { box_row<3>(abc.data() + yy * row3, item, nx_, r_); });
-                std::memcpy(out + y * row3, sum, sizeof(double) * row3);
+                    y, [&](Index yy, double* item) { box_row<3>(abc.data() + (yy - ya0) * row3, item, nx_, r_); });
+                std::memcpy(out + (y - y0) * row3, sum, sizeof(double) * row3);
             }
             rows3.restart();
         };
         for (Index z = z0; z < z1; ++z) {
             const double* u = boxed.advance(z, abc_slice);
-            const Index o = z * plane_;
-            for (Index v = 0; v < plane_; ++v, u += 3) {
-                const Index i = o + v;
-                p.deriv[i] = p.valid[i] ? static_cast<float>(p.scale * ((fixed_[i] - f_mean_) * u[0] -
-                                                                         (p.m[i] - p.m_mean) * u[1] + u[2]))
-                                        : 0.0f;
+            for (Index y = y0; y < y1; ++y) {
+                const Index o = (z * ny_ + y) * nx_;
+                for (Index x = 0; x < nx_; ++x, u += 3) {
+                    const Index i = o + x;
+                    const double d = (fixed_[i] - f_mean_) * u[0] - (p.m[i] - p.m_mean) * u[1] + u[2];
+                    p.deriv[i] = p.valid[i] ? static_cast<float>(p.scale * d) : 0.0f;
+                }
             }
         }
         return total;
@@ -261,7 +277,7 @@ private:
 
     int r_;
     std::vector<float> fixed_;  // a copy: the metric may outlive the caller's samples
-    Index nx_ = 0, ny_ = 0, nz_ = 0, plane_ = 0, chunk_ = 1;
+    Index nx_ = 0, ny_ = 0, nz_ = 0, band_ = 1, chunk_ = 1;
     int ry_ = 0;
     double f_mean_ = 0, f_var_ = 1;
 };

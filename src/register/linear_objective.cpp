@@ -42,13 +42,17 @@ LinearObjective<D>::LinearObjective(const ScalarImage<D>& fixed, const ScalarIma
     const double ratio = dense || max_samples <= 0 || candidates <= max_samples
                              ? 1.0
                              : static_cast<double>(max_samples) / static_cast<double>(candidates);
+    VecD<D> index = VecD<D>::Zero();
     for (Index i = 0; i < fixed.voxel_count(); ++i) {
+        // index follows i (x fastest) without divisions.
+        if (i > 0)
+            for (int a = 0; a < D; ++a) {
+                if (++index[a] < static_cast<double>(grid.size(a))) break;
+                index[a] = 0;
+            }
         const bool in_mask = !fixed_mask || (*fixed_mask)[i] > 0.5f;
         if (!dense && (!in_mask || !keep_voxel(i, ratio))) continue;
-        const Size<D> idx = grid.index_of(i);
-        VecD<D> ci;
-        for (int a = 0; a < D; ++a) ci[a] = static_cast<double>(idx[a]);
-        points_.push_back(grid.physical(ci).template cast<float>());
+        points_.push_back(grid.physical(index).template cast<float>());
         fixed_.values.push_back(fixed[i]);
         in_fixed_mask_.push_back(in_mask);
     }

@@ -6,6 +6,8 @@
 #include "linear_objective.hpp"
 
 #include <chrono>
+#include <list>
+#include <tuple>
 #include <optional>
 
 namespace alinea {
@@ -18,6 +20,23 @@ double level_sigma_voxels(const PyramidSchedule& p, int level, const Grid<D>& gr
     const double s = p.smoothing[level];
     return p.smoothing_in_mm ? s / grid.spacing().minCoeff() : s;
 }
+
+// Smoothed and shrunk images, computed once per (image, shrink, sigma).
+template <int D>
+class PyramidCache {
+public:
+    const ScalarImage<D>& level(const ScalarImage<D>& image, int shrink, double sigma_voxels) {
+        const Key key{&image, shrink, sigma_voxels};
+        for (auto& [k, v] : entries_)
+            if (k == key) return v;
+        entries_.emplace_back(key, pyramid_level(image, shrink, sigma_voxels));
+        return entries_.back().second;
+    }
+
+private:
+    using Key = std::tuple<const ScalarImage<D>*, int, double>;
+    std::list<std::pair<Key, ScalarImage<D>>> entries_;  // a list: references stay valid
+};
 
 template <int D>
 std::optional<ScalarImage<D>> level_mask(const ScalarImage<D>* mask, const Grid<D>& grid) {
@@ -34,11 +53,9 @@ double typical_radius(const Grid<D>& grid) {
     return 0.5 * (grid.linear() * extent.asDiagonal()).colwise().norm().norm() / std::sqrt(static_cast<double>(D));
 }
 
-}  // namespace
-
 template <int D>
-Affine<D> register_linear(const RegistrationImages<D>& images, const LinearStage& stage, const Affine<D>& initial,
-                          int stage_index, RegistrationObserver* observer) {
+Affine<D> register_stage(const RegistrationImages<D>& images, const LinearStage& stage, const Affine<D>& initial,
+                         int stage_index, PyramidCache<D>& pyramid, RegistrationObserver* observer) {
     stage.pyramid.validate();
     const LinearParameterization<D> model(stage.model, images.fixed.grid().center());
     const Parameters scales = model.physical_scales(typical_radius(images.fixed.grid()));
@@ -46,10 +63,10 @@ Affine<D> register_linear(const RegistrationImages<D>& images, const LinearStage
     for (int level = 0; level < stage.pyramid.levels(); ++level) {
         const auto start = std::chrono::steady_clock::now();
         const int shrink = stage.pyramid.shrink[level];
-        const ScalarImage<D> fixed =
-            pyramid_level(images.fixed, shrink, level_sigma_voxels(stage.pyramid, level, images.fixed.grid()));
-        const ScalarImage<D> moving =
-            pyramid_level(images.moving, shrink, level_sigma_voxels(stage.pyramid, level, images.moving.grid()));
+        const ScalarImage<D>& fixed =
+            pyramid.level(images.fixed, shrink, level_sigma_voxels(stage.pyramid, level, images.fixed.grid()));
+        const ScalarImage<D>& moving =
+            pyramid.level(images.moving, shrink, level_sigma_voxels(stage.pyramid, level, images.moving.grid()));
         const auto fixed_mask = level_mask(images.fixed_mask, fixed.grid());
         const auto moving_mask = level_mask(images.moving_mask, moving.grid());
         const LinearObjective<D> objective(fixed, moving, fixed_mask ? &*fixed_mask : nullptr,
@@ -90,9 +107,23 @@ Affine<D> register_linear(const RegistrationImages<D>& images, const LinearStage
     return initial.after(model.affine(theta));
 }
 
-template Affine<2> register_linear<2>(const RegistrationImages<2>&, const LinearStage&, const Affine<2>&, int,
-                                      RegistrationObserver*);
-template Affine<3> register_linear<3>(const RegistrationImages<3>&, const LinearStage&, const Affine<3>&, int,
-                                      RegistrationObserver*);
+}  // namespace
+
+template <int D>
+Affine<D> register_linear(const RegistrationImages<D>& images, const std::vector<LinearStage>& stages,
+                          const Affine<D>& initial, RegistrationObserver* observer) {
+    PyramidCache<D> pyramid;
+    Affine<D> transform = initial;
+    for (size_t s = 0; s < stages.size(); ++s) {
+        if (observer) observer->stage_started(static_cast<int>(s), static_cast<int>(stages.size()), stages[s]);
+        transform = register_stage(images, stages[s], transform, static_cast<int>(s), pyramid, observer);
+    }
+    return transform;
+}
+
+template Affine<2> register_linear<2>(const RegistrationImages<2>&, const std::vector<LinearStage>&,
+                                      const Affine<2>&, RegistrationObserver*);
+template Affine<3> register_linear<3>(const RegistrationImages<3>&, const std::vector<LinearStage>&,
+                                      const Affine<3>&, RegistrationObserver*);
 
 }  // namespace alinea

@@ -1,0 +1,18 @@
+#pragma once
+// Accuracy of a registration against a known truth: the distance in mm between where
+// the result and the true transform send each point of a mask on the reference grid.
+#include "alinea/transform_chain.hpp"
+
+namespace alinea {
+
+struct TransformError {
+    double mean = 0, p95 = 0, max = 0;  // mm
+    Index points = 0;
+};
+
+// Points are the voxels of `mask` (on the reference grid) with value > 0.5.
+template <int D>
+TransformError transform_error(const TransformChain<D>& result, const TransformChain<D>& truth,
+                               const ScalarImage<D>& mask);
+
+}  // namespace alinea
