@@ -15,4 +15,13 @@ template <int D>
 TransformError transform_error(const TransformChain<D>& result, const TransformChain<D>& truth,
                                const ScalarImage<D>& mask);
 
+// Dice overlap per label (label 0 is background and skipped) and their mean.
+struct LabelOverlap {
+    std::vector<std::pair<int, double>> dice;  // (label, Dice), labels in increasing order
+    double mean = 0;
+};
+// Both label maps must be on the same grid.
+template <int D>
+LabelOverlap label_overlap(const ScalarImage<D>& a, const ScalarImage<D>& b);
+
 }  // namespace alinea

@@ -39,22 +39,26 @@ std::vector<std::uint8_t> gunzip_head(std::span<const std::uint8_t> gz, std::siz
     z.avail_in = static_cast<uInt>(std::min<std::size_t>(gz.size(), 1u << 30));
     z.next_out = out.data();
     z.avail_out = static_cast<uInt>(count);
+    bool ended = false;  // the last member ended properly
     while (z.avail_out > 0) {
         const int status = inflate(&z, Z_NO_FLUSH);
-        if (status == Z_STREAM_END) {
+        ended = status == Z_STREAM_END;
+        if (ended) {
             // A header split across gzip members: continue with the next member.
             if (z.avail_in < 2 || z.next_in[0] != 0x1f || z.next_in[1] != 0x8b) break;
             inflateReset(&z);
             continue;
         }
-        if (status == Z_BUF_ERROR) break;  // input exhausted: a short file
+        if (status == Z_BUF_ERROR) break;  // no more input
         if (status != Z_OK) {
             inflateEnd(&z);
             throw file_error(path, "corrupt gzip data");
         }
     }
-    out.resize(count - z.avail_out);
     inflateEnd(&z);
+    // Fewer bytes than asked for are fine if the stream ended; otherwise it was cut.
+    if (z.avail_out > 0 && !ended) throw file_error(path, "truncated gzip data");
+    out.resize(count - z.avail_out);
     return out;
 }
 

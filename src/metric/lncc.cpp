@@ -9,13 +9,13 @@
 // (symmetric) window around x.
 //
 // Every window sum is a separable running box sum: O(1) work per voxel whatever the
-// radius. The volume is streamed slice by slice along its outer axis: the 2-D box sums
-// of a slice are built row by row (running sums along x, then along y over a ring of
-// rows), and a ring of 2r+1 slices feeds a running sum along z. The first stage
-// (window moments -> cc, A, B, C) and the second (box of A, B, C -> derivative) are
-// chained in the same stream, so only rings of slices live in memory, never whole
-// volumes of moments. Threads take fixed chunks of output slices and recompute the 2r
-// (stage 2) and 4r (stage 1) halo slices, so the arithmetic depends on the chunk
+// radius. The volume is streamed slice by slice along z: the 2-D box sums of a slice
+// are built row by row (running sums along x, then along y over a ring of rows), and a
+// ring of slices feeds a running sum along z. The first stage (window moments -> cc,
+// A, B, C) and the second (box of A, B, C -> derivative) are chained in one stream, so
+// only rings of slices live in memory, never whole volumes of moments. Each task owns
+// a fixed tile (a band of rows in 3-D, a chunk of rows in 2-D) and recomputes the
+// halo it needs, so the rings stay cache-sized and the arithmetic depends on the tile
 // boundaries only, never on the thread count.
 //
 // Precision: sums of squares are accumulated in double on intensities centred by a
@@ -96,7 +96,7 @@ void box_row(const double* in, double* out, Index n, int r) {
     }
 }
 
-using Stats = Eigen::Matrix<double, 3, 1>;  // count, sum, sum of squares
+using Stats = Eigen::Matrix<double, 3, 1>;  // count, sum, sum of squared deviations from the mean
 
 class Lncc final : public Metric {
 public:

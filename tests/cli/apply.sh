@@ -32,16 +32,16 @@ EOF
 size_of() { "$alinea" info "$1" | sed -n 's/^size  *//p'; }
 
 # 1. The affine on the brain, reference = itself.
-"$alinea" apply -r "$brain" -i "$brain" -t "$work/rigid.txt" -o "$work/brain_rigid.nii.gz" \
+"$alinea" apply -r "$brain" -i "$brain" -t "$work/rigid.txt" -o "$work/brain_rigid.nii" \
     > "$work/out.txt" 2> "$work/err.txt"
 code=$?
 if [ $code -ne 0 ]; then
     fail "apply with an ITK affine exited $code: $(cat "$work/err.txt")"
-elif [ ! -s "$work/brain_rigid.nii.gz" ]; then
+elif [ ! -s "$work/brain_rigid.nii" ]; then
     fail "apply did not write its output"
 else
     in_size=$(size_of "$brain")
-    out_size=$(size_of "$work/brain_rigid.nii.gz")
+    out_size=$(size_of "$work/brain_rigid.nii")
     if [ -z "$in_size" ] || [ "$in_size" != "$out_size" ]; then
         fail "output size '$out_size' differs from the reference's '$in_size'"
     else
@@ -50,7 +50,7 @@ else
     # The output is the moved brain, not a copy and not empty: compare to the input
     # with numpy (the brain is ~1.4 M non-zero voxels).
     if "$py" -c 'import nibabel, numpy' 2> /dev/null; then
-        "$py" - "$brain" "$work/brain_rigid.nii.gz" <<'EOF' || fail "the rotated brain looks wrong"
+        "$py" - "$brain" "$work/brain_rigid.nii" <<'EOF' || fail "the rotated brain looks wrong"
 import sys
 import nibabel as nib
 import numpy as np

@@ -138,3 +138,14 @@ TEST_F(ApplyEquivalence, TwoTransformsComposeInAntsOrder) {
     const ScalarImage<3> out_ba = apply("-t '" + path("b.txt") + "' -t '" + path("a.txt") + "'", "out_ba.nii.gz");
     EXPECT_LT(max_difference(out_ba, other, b_.after(a_)), 1e-4);
 }
+
+TEST_F(ApplyEquivalence, BracketOneAppliesTheInverse) {
+    // ANTs' `-t [A,1]`: the inverse of A, here after B: x -> A^-1(B(x)).
+    const ScalarImage<3> out =
+        apply("-t '[" + path("a.txt") + ",1]' -t '" + path("b.txt") + "'", "out_inverse.nii.gz");
+    const Affine<3> map = a_.inverse().after(b_);
+    const ScalarImage<3> direct = resample(input_, reference_grid_, map, Interpolation::linear);
+    EXPECT_LT(max_difference(out, direct, map), 1e-4);
+    const ScalarImage<3> forward = resample(input_, reference_grid_, a_.after(b_), Interpolation::linear);
+    EXPECT_GT(max_difference(out, forward, map), 1.0);
+}

@@ -212,40 +212,41 @@ TEST(Resample, ObliqueAnisotropicRoundTripPreservesASmoothFunction) {
     const Grid<3> g1 = Grid<3>::from_spacing({40, 30, 24}, VecD<3>(1.0, 1.5, 2.0), VecD<3>(-20, -22, -18),
                                              rotation(0.45, VecD<3>(1, 1, 0)));
     const ScalarImage<3> image = sample_function(g1, smooth_function);
-    // Same centre, another orientation and spacing, covering the middle of g1.
+    // Same centre, another orientation and spacing, inside g1 (so that the way back
+    // never meets an outside value: a NaN would spread through the B-spline prefilter).
     const MatD<3> dir2 = rotation(-0.5, VecD<3>(0.3, -1, 2));
-    const Size<3> size2{26, 34, 20};
-    const VecD<3> spacing2(1.3, 0.8, 1.1);
+    const Size<3> size2{20, 24, 16};
+    const VecD<3> spacing2(1.2, 0.8, 1.1);
     VecD<3> half;
     for (int a = 0; a < 3; ++a) half[a] = 0.5 * static_cast<double>(size2[a] - 1) * spacing2[a];
     const Grid<3> g2 = Grid<3>::from_spacing(size2, spacing2, g1.center() - dir2 * half, dir2);
     ASSERT_LT((g2.center() - g1.center()).norm(), 1e-9);
+    for (Index o = 0; o < g2.voxel_count(); ++o)
+        ASSERT_TRUE(inside_with_margin(g1, g1.continuous_index(g2.physical(voxel_index(g2, o))), 1.0));
 
     const float nan = std::numeric_limits<float>::quiet_NaN();
     for (Interpolation how : {Interpolation::linear, Interpolation::bspline}) {
         const double tol = how == Interpolation::linear ? 0.02 : 2e-3;
         const ScalarImage<3> there = resample(image, g2, Affine<3>::identity(), how, nan);
-        Index checked = 0;
         for (Index o = 0; o < there.voxel_count(); ++o) {
             const VecD<3> p = g2.physical(voxel_index(g2, o));
-            if (!inside_with_margin(g1, g1.continuous_index(p), 2.0)) continue;
-            ++checked;
             ASSERT_NEAR(there[o], smooth_function(p), tol) << to_string(how) << " at " << p.transpose();
         }
-        EXPECT_GT(checked, there.voxel_count() / 2);
         const ScalarImage<3> back = resample(there, g1, Affine<3>::identity(), how, nan);
-        checked = 0;
+        Index checked = 0;
         for (Index o = 0; o < back.voxel_count(); ++o) {
             const VecD<3> p = g1.physical(voxel_index(g1, o));
             if (!inside_with_margin(g2, g2.continuous_index(p), 2.0)) {
                 // Points outside g2 (by more than the tolerance) get the outside value.
-                if (!inside_with_margin(g2, g2.continuous_index(p), -0.01)) ASSERT_TRUE(std::isnan(back[o]));
+                if (!inside_with_margin(g2, g2.continuous_index(p), -0.01)) {
+                    ASSERT_TRUE(std::isnan(back[o])) << to_string(how) << " at " << p.transpose();
+                }
                 continue;
             }
             ++checked;
             ASSERT_NEAR(back[o], smooth_function(p), 2 * tol) << to_string(how) << " at " << p.transpose();
         }
-        EXPECT_GT(checked, 1000);
+        EXPECT_GT(checked, 500);
     }
 }
 

@@ -178,7 +178,7 @@ TEST_F(NiftiRoundTrip, TwoDimensionalRequestForThreeDimensionalFile) {
     const ScalarImage<3> volume = read_nifti_scalar<3>(path("slice.nii"));
     EXPECT_EQ(volume.size()[2], 1);
     const MatD<2> in_plane = volume.grid().linear().topLeftCorner<2, 2>();
-    EXPECT_TRUE(in_plane.isApprox(oblique2().linear(), 1e-9));
+    EXPECT_TRUE(in_plane.isApprox(oblique2().linear(), 1e-6));  // float32 sform
 }
 
 TEST_F(NiftiRoundTrip, WritingRefusesOtherExtensionsAndLeavesNothing) {

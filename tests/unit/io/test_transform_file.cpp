@@ -92,9 +92,10 @@ TEST_F(TransformFile, Versors) {
                    r, t3, c3);
     expect_maps<3>(read_itk_transform<3>(itk("s.tfm", "Similarity3DTransform_double_3_3", "0.1 -0.05 0.2 4.5 -3 2.25 0.8", "10 -20 30")),
                    0.8 * r, t3, c3);
+    char w[32];
+    std::snprintf(w, sizeof w, "%.17g", std::sqrt(1 - 0.01 - 0.0025 - 0.04));
     expect_maps<3>(read_itk_transform<3>(itk("q.tfm", "QuaternionRigidTransform_double_3_3",
-                                              "0.1 -0.05 0.2 " + std::to_string(std::sqrt(1 - 0.01 - 0.0025 - 0.04)) + " 4.5 -3 2.25",
-                                              "10 -20 30")),
+                                              "0.1 -0.05 0.2 " + std::string(w) + " 4.5 -3 2.25", "10 -20 30")),
                    r, t3, c3);
 }
 

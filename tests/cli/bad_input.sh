@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Bad input never crashes the program: each broken file (see
+# tests/python/make_bad_inputs.py) must give exit code 1 or 2, nothing on stdout,
+# exactly one line on stderr naming the file and the problem, and no output file
+# (nor a temporary one) left behind. Run under a 4 GB address-space limit, so that a
+# header-sized allocation would fail loudly instead of passing unnoticed.
+# Usage: bash bad_input.sh ALINEA_BINARY SOURCE_DIR
+set -u
+alinea="$1"
+source_dir="$2"
+py=/usr/bin/python3
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/alinea_cli_bad_input.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+in="$work/in"
+outdir="$work/out"
+mkdir -p "$in" "$outdir"
+
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+
+"$py" "$source_dir/tests/python/make_bad_inputs.py" "$in" > "$work/cases.tsv" || { echo "FAIL: cannot make the inputs" >&2; exit 1; }
+
+# The address-space limit, unless this build cannot run under it (sanitizers).
+limit=""
+if (ulimit -v 4000000 && "$alinea" info "$in/good.nii.gz" > /dev/null 2>&1); then limit="ulimit -v 4000000;"; fi
+echo "address-space limit: ${limit:-none (this build cannot run under it)}"
+
+# expect_error WORDS FILE_NAMED -- COMMAND...: the command must fail cleanly.
+expect_error() {
+    local words="$1" named="$2"
+    shift 3
+    bash -c "$limit \"\$@\"" _ "$@" > "$work/stdout" 2> "$work/stderr"
+    local code=$?
+    local what="$(basename "$named") ($*)"
+    local lines
+    lines=$(wc -l < "$work/stderr")
+    if [ $code -ne 1 ] && [ $code -ne 2 ]; then
+        fail "$what: exit code $code (expected 1 or 2): $(head -c 300 "$work/stderr")"
+    elif [ "$lines" -ne 1 ]; then
+        fail "$what: $lines lines on stderr (expected 1): $(head -c 300 "$work/stderr")"
+    elif ! grep -qF -- "$named" "$work/stderr"; then
+        fail "$what: the message does not name the file: $(cat "$work/stderr")"
+    elif ! grep -qiF -- "$words" "$work/stderr"; then
+        fail "$what: the message does not say '$words': $(cat "$work/stderr")"
+    elif [ -s "$work/stdout" ]; then
+        fail "$what: printed on stdout: $(head -c 200 "$work/stdout")"
+    elif [ -n "$(ls -A "$outdir")" ]; then
+        fail "$what: left files behind: $(ls -A "$outdir")"
+        rm -rf "${outdir:?}"/* "$outdir"/.[!.]*
+    else
+        echo "ok: $what -> $(cat "$work/stderr")"
+    fi
+}
+
+count=0
+while IFS=$'\t' read -r name words mode; do
+    file="$in/$name"
+    case "$mode" in
+        info)
+            expect_error "$words" "$file" -- "$alinea" info "$file"
+            expect_error "$words" "$file" -- "$alinea" info --json "$file"
+            # Through a command that writes: as the moving image and as the reference.
+            expect_error "$words" "$file" -- "$alinea" apply -r "$in/good.nii.gz" -i "$file" -o "$outdir/out.nii.gz"
+            expect_error "$words" "$file" -- "$alinea" apply -r "$file" -i "$in/good.nii.gz" -o "$outdir/out.nii.gz"
+            ;;
+        as-scalar)  # a vector image where a scalar image is expected
+            expect_error "$words" "$file" -- "$alinea" apply -r "$in/good.nii.gz" -i "$file" -o "$outdir/out.nii.gz"
+            ;;
+        as-vector)  # a scalar image where a displacement field is expected
+            expect_error "$words" "$file" -- "$alinea" apply -r "$in/good.nii.gz" -i "$in/good.nii.gz" -t "$file" -o "$outdir/out.nii.gz"
+            ;;
+        as-2d)      # a 3-D image where a 2-D image is expected
+            expect_error "$words" "$file" -- "$alinea" apply -r "$in/good2d.png" -i "$file" -o "$outdir/out.png"
+            ;;
+    esac
+    count=$((count + 1))
+done < "$work/cases.tsv"
+
+[ "$count" -ge 30 ] || fail "only $count cases were generated"
+
+# Writing into a folder that does not exist.
+expect_error "does not exist" "$work/nowhere/out.nii.gz" -- "$alinea" apply -r "$in/good.nii.gz" -i "$in/good.nii.gz" -o "$work/nowhere/out.nii.gz"
+
+if [ $failures -ne 0 ]; then
+    echo "$failures failure(s)" >&2
+    exit 1
+fi
+echo "all $count bad inputs rejected cleanly"
