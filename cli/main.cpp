@@ -16,9 +16,16 @@ int main(int argc, char** argv) {
     alinea::cli::add_evaluate_command(app);
     try {
         app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        // Help and version exit 0; usage errors exit 2 with one line.
+    } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        // Usage errors: one line, exit code 2.
+        std::cerr << "alinea: error: " << e.what() << " (see --help)\n";
+        return 2;
     } catch (const alinea::Error& e) {
         std::cerr << "alinea: error: " << e.what() << "\n";
         return 1;

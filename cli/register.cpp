@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -79,6 +80,9 @@ void run(const RegisterOptions& o) {
     transform = register_linear(images, o.stages, transform, &progress);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
+    // A prefix may name a folder that does not exist yet ("out/subject1_").
+    if (const auto folder = std::filesystem::path(o.prefix + "x").parent_path(); !folder.empty())
+        std::filesystem::create_directories(folder);
     write_itk_transform(o.prefix + "affine.txt", transform);
     const ScalarImage<D> warped = resample(moving, fixed.grid(), transform, Interpolation::linear, 0.0f);
     const NiftiCodes codes = is_nifti_path(o.fixed) ? read_nifti_codes(o.fixed) : NiftiCodes{};

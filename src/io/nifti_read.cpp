@@ -193,23 +193,52 @@ ValueStats read_nifti_value_stats(const std::string& path) {
     const NiftiInfo& info = file.info();
     const auto src = file.data(0, io::nifti_data_bytes(info));
     const Index n = spatial_voxels(info) * info.time_points * info.components;
-    ValueStats stats;
+    // Statistics of the stored values, scaled at the end (scaling is affine): the loops
+    // stay in the file's type, and integer types need no NaN test.
     double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0;
-    for_each_value(info.pixel_type, src.data(), n, file.header().swapped, [&](Index, auto raw) {
-        const double v = static_cast<double>(raw) * info.scl_slope + info.scl_inter;
-        if (!std::isfinite(v)) {
-            ++stats.non_finite;
-            return;
+    Index count = 0;
+    const auto run = [&]<class T>(T) {
+        constexpr Index kChunk = Index{1} << 16;
+        for (Index begin = 0; begin < n; begin += kChunk) {
+            const Index end = std::min(n, begin + kChunk);
+            T chunk_lo = std::numeric_limits<T>::max(), chunk_hi = std::numeric_limits<T>::lowest();
+            double chunk_sum = 0;
+            Index finite = 0;
+            for (Index i = begin; i < end; ++i) {
+                const T v = load<T>(src.data() + i * static_cast<Index>(sizeof(T)), file.header().swapped);
+                if constexpr (std::is_floating_point_v<T>) {
+                    if (!std::isfinite(v)) continue;
+                }
+                chunk_lo = std::min(chunk_lo, v);
+                chunk_hi = std::max(chunk_hi, v);
+                chunk_sum += static_cast<double>(v);
+                ++finite;
+            }
+            if (finite == 0) continue;
+            lo = std::min(lo, static_cast<double>(chunk_lo));
+            hi = std::max(hi, static_cast<double>(chunk_hi));
+            sum += chunk_sum;
+            count += finite;
         }
-        lo = std::min(lo, v);
-        hi = std::max(hi, v);
-        sum += v;
-        ++stats.count;
-    });
-    if (stats.count > 0) {
-        stats.min = lo;
-        stats.max = hi;
-        stats.mean = sum / static_cast<double>(stats.count);
+    };
+    switch (info.pixel_type) {
+        case PixelType::u8: run(std::uint8_t{}); break;
+        case PixelType::i8: run(std::int8_t{}); break;
+        case PixelType::u16: run(std::uint16_t{}); break;
+        case PixelType::i16: run(std::int16_t{}); break;
+        case PixelType::u32: run(std::uint32_t{}); break;
+        case PixelType::i32: run(std::int32_t{}); break;
+        case PixelType::f32: run(float{}); break;
+        case PixelType::f64: run(double{}); break;
+    }
+    ValueStats stats;
+    stats.count = count;
+    stats.non_finite = n - count;
+    if (count > 0) {
+        const double a = info.scl_slope * lo + info.scl_inter, b = info.scl_slope * hi + info.scl_inter;
+        stats.min = std::min(a, b);
+        stats.max = std::max(a, b);
+        stats.mean = info.scl_slope * (sum / static_cast<double>(count)) + info.scl_inter;
     }
     return stats;
 }
