@@ -68,11 +68,20 @@ void prefilter_line(float* v, Index n, Index stride) {
     const double gain = (1 - z) * (1 - 1 / z);
     std::vector<double> c(static_cast<size_t>(n));
     for (Index i = 0; i < n; ++i) c[i] = v[i * stride] * gain;
-    // Causal initialisation: truncated sum of the mirrored signal.
-    const Index horizon = std::min<Index>(n, 30);
-    double sum = c[0], zk = z;
-    for (Index k = 1; k < horizon; ++k) { sum += zk * c[k]; zk *= z; }
-    c[0] = sum;
+    // Causal initialisation for the mirrored signal: a truncated sum on long lines
+    // (z^30 < 1e-17), the exact closed form on short ones.
+    if (n > 30) {
+        double sum = c[0], zk = z;
+        for (Index k = 1; k < 30; ++k) { sum += zk * c[k]; zk *= z; }
+        c[0] = sum;
+    } else {
+        const double iz = 1 / z;
+        double zn = z, z2n = std::pow(z, static_cast<double>(n - 1));
+        double sum = c[0] + z2n * c[n - 1];
+        z2n *= z2n * iz;
+        for (Index k = 1; k <= n - 2; ++k) { sum += (zn + z2n) * c[k]; zn *= z; z2n *= iz; }
+        c[0] = sum / (1 - zn * zn);
+    }
     for (Index i = 1; i < n; ++i) c[i] += z * c[i - 1];
     c[n - 1] = (z / (z * z - 1)) * (z * c[n - 2] + c[n - 1]);
     for (Index i = n - 2; i >= 0; --i) c[i] = z * (c[i + 1] - c[i]);

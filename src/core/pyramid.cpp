@@ -13,7 +13,8 @@ Grid<D> shrink_grid(const Grid<D>& grid, int factor) {
         const int fa = std::min<Index>(factor, std::max<Index>(grid.size(a), 1));
         size[a] = std::max<Index>(1, grid.size(a) / fa);
         f[a] = fa;
-        first[a] = 0.5 * (fa - 1);
+        // Centre the shrunk grid on the original box (also when fa does not divide it).
+        first[a] = 0.5 * static_cast<double>(grid.size(a) - 1) - 0.5 * fa * static_cast<double>(size[a] - 1);
     }
     return Grid<D>(size, grid.linear() * f.asDiagonal(), grid.physical(first));
 }

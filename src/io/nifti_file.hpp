@@ -1,7 +1,8 @@
 #pragma once
 // An open NIfTI file: the validated header, and the voxel bytes on demand.
 // .nii.gz (recognised by content, not by name) is read whole and decompressed in
-// memory; a plain .nii is read only in the byte range asked for.
+// memory when data is asked for; a plain .nii is read only in the range asked for.
+// The header alone costs one small read either way.
 #include "bytes.hpp"
 #include "nifti_header.hpp"
 
@@ -29,7 +30,8 @@ public:
 private:
     std::string path_;
     bool compressed_ = false;
-    ByteBuffer file_;  // the compressed file (gzip only)
+    std::uint64_t compressed_size_ = 0;
+    ByteBuffer file_;  // the compressed file (gzip only), read when the data is needed
     ByteBuffer raw_;   // decompressed file or the requested range of a plain file
     NiftiHeader header_;
     NiftiInfo info_;

@@ -98,14 +98,20 @@ TEST_F(NiftiRoundTrip, IntegerTypesRoundAndClamp) {
     for (int i = 0; i < 6; ++i) EXPECT_EQ(back[i], expected[i]) << i;
 }
 
-TEST_F(NiftiRoundTrip, LargeDimensionWritesNifti2) {
+TEST_F(NiftiRoundTrip, LargeDimensionWritesNifti2InEveryType) {
     // NIfTI-1 stores dims as int16; 40000 needs NIfTI-2.
     const Grid<2> grid = Grid<2>::from_spacing({40000, 2}, VecD<2>(0.5, 3), VecD<2>(1, 2));
-    for (const std::string ext : {".nii", ".nii.gz"}) {
-        const ScalarImage<2> image = make_image(grid, PixelType::i16);
-        write_nifti(path("wide" + ext), image, PixelType::i16);
-        EXPECT_EQ(read_nifti_info(path("wide" + ext)).version, 2);
-        expect_same(image, read_nifti_scalar<2>(path("wide" + ext)));
+    for (PixelType type : {PixelType::u8, PixelType::i8, PixelType::u16, PixelType::i16, PixelType::u32, PixelType::i32,
+                           PixelType::f32, PixelType::f64}) {
+        for (const std::string ext : {".nii", ".nii.gz"}) {
+            SCOPED_TRACE(to_string(type) + ext);
+            const ScalarImage<2> image = make_image(grid, type);
+            write_nifti(path("wide" + ext), image, type);
+            const NiftiInfo info = read_nifti_info(path("wide" + ext));
+            EXPECT_EQ(info.version, 2);
+            EXPECT_EQ(info.pixel_type, type);
+            expect_same(image, read_nifti_scalar<2>(path("wide" + ext)));
+        }
     }
 }
 

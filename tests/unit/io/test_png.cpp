@@ -55,6 +55,36 @@ TEST_F(Png, RgbIsReadAsGrey) {
     for (int i = 0; i < 4; ++i) EXPECT_NEAR(grey[i], rgb[3 * i], 1.0) << i;
 }
 
+// A 16-bit grey PNG as other programs write it: no gAMA chunk. Its values must come
+// back unchanged (libpng takes 16-bit data without gamma information as linear).
+TEST_F(Png, SixteenBitFileWithoutGamma) {
+    const std::uint16_t values[8] = {0, 1, 1000, 65535, 300, 40000, 7, 12345};
+    std::vector<std::uint8_t> rows;
+    for (int r = 0; r < 2; ++r) {
+        rows.push_back(0);  // filter: none
+        for (int c = 0; c < 4; ++c) rows.insert(rows.end(), {std::uint8_t(values[r * 4 + c] >> 8), std::uint8_t(values[r * 4 + c] & 255)});
+    }
+    std::vector<std::uint8_t> idat(compressBound(rows.size()));
+    uLongf idat_size = idat.size();
+    ASSERT_EQ(compress(idat.data(), &idat_size, rows.data(), rows.size()), Z_OK);
+    idat.resize(idat_size);
+    std::vector<std::uint8_t> png = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    const auto chunk = [&](const char* type, const std::vector<std::uint8_t>& body) {
+        const auto be32 = [&](std::uint32_t v) { for (int s = 24; s >= 0; s -= 8) png.push_back(std::uint8_t(v >> s)); };
+        be32(static_cast<std::uint32_t>(body.size()));
+        std::vector<std::uint8_t> typed(type, type + 4);
+        typed.insert(typed.end(), body.begin(), body.end());
+        png.insert(png.end(), typed.begin(), typed.end());
+        be32(static_cast<std::uint32_t>(crc32(0, typed.data(), static_cast<uInt>(typed.size()))));
+    };
+    chunk("IHDR", {0, 0, 0, 4, 0, 0, 0, 2, 16, 0, 0, 0, 0});
+    chunk("IDAT", idat);
+    chunk("IEND", {});
+    write_bytes(path("g16.png"), png);
+    const ScalarImage<2> image = read_png(path("g16.png"));
+    for (int i = 0; i < 8; ++i) EXPECT_EQ(image[i], values[i]) << i;
+}
+
 TEST_F(Png, GeometryIsUnit) {
     write_png(path("g.png"), ramp(3, 4, 1.f));
     const Grid<2> grid = read_png(path("g.png")).grid();
