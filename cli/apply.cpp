@@ -64,9 +64,10 @@ void add_apply_command(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand(
         "apply", "Resample an image onto a reference grid through a chain of transforms");
     cmd->footer(
-        "Transforms are listed as in ANTs: the LAST one acts FIRST on a point of the reference\n"
-        "grid, so `-t warp.nii.gz -t affine.txt` applies the affine, then the warp. Linear\n"
-        "transforms are ITK text files or RAS matrices (.mat); warps are NIfTI displacement fields.");
+        "Transforms are listed as in ANTs: `-t warp.nii.gz -t affine.txt` maps a reference point x\n"
+        "to affine(x + warp(x)) (the warp lives on the fixed grid; for the image, the affine acts\n"
+        "first). Linear transforms are ITK text files or RAS matrices (.mat), [FILE,1] for the\n"
+        "inverse; warps are NIfTI displacement fields.");
     cmd->add_option("-r,--reference", o->reference, "Image whose grid the output takes")->required();
     cmd->add_option("-i,--input", o->input, "Image to resample")->required();
     cmd->add_option("-o,--output", o->output, "Output image (.nii, .nii.gz or .png)")->required();

@@ -9,7 +9,6 @@
 #include <cmath>
 #include <cstring>
 #include <future>
-#include <nifti1.h>
 
 namespace alinea {
 

@@ -48,8 +48,12 @@ ScalarImage<2> read_png(const std::string& path) {
     if (!png_image_begin_read_from_memory(&png.image, file.data(), file.size()))
         throw file_error(path, std::string("not a valid PNG file: ") + png.image.message);
     const Index width = png.image.width, height = png.image.height;
-    if (width <= 0 || height <= 0 || width * height > (Index{1} << 31))
-        throw file_error(path, "PNG too large (" + std::to_string(width) + "x" + std::to_string(height) + ")");
+    const std::string dims = std::to_string(width) + "x" + std::to_string(height);
+    if (width <= 0 || height <= 0 || width * height > (Index{1} << 31)) throw file_error(path, "PNG too large (" + dims + ")");
+    // zlib expands at most ~1032:1: a small file promising a huge image is corrupt, and
+    // is refused before its pixels are allocated.
+    if (static_cast<std::uint64_t>(width * height) > file.size() * 1032ull + 65536)
+        throw file_error(path, "corrupt or truncated PNG (" + dims + " pixels in " + std::to_string(file.size()) + " bytes)");
     // Ask for the file's own depth: converting 16 to 8 bits (or back) would apply the
     // sRGB gamma curve and change the values.
     const bool sixteen = (png.image.format & PNG_FORMAT_FLAG_LINEAR) != 0;

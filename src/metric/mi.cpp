@@ -85,7 +85,9 @@ public:
             // dM/dt_i = (1 / (N w)) sum_k beta3'(k - xi_i) log(p(f_i, k) / pm(k)); M = -MI.
             const double scale = 1 / (count * moving_width_);
             parallel_for(n, [&](Index i) {
-                if (!moving.valid[i]) { derivative[i] = 0; return; }
+                // Outside the binned range the value is flat in t (clamped): no slope.
+                const float t = moving.values[i];
+                if (!moving.valid[i] || t < moving_min_ || t > moving_max_) { derivative[i] = 0; return; }
                 const double xi = position(moving.values[i]);
                 const int k0 = static_cast<int>(xi) - 1;
                 const double* row = log_ratio.data() + fixed_bin_[i] * b;

@@ -52,7 +52,7 @@ std::pair<std::string, bool> split_inverse_flag(const std::string& spec) {
 template <int D>
 TransformChain<D> read_transform_chain(const std::vector<std::string>& files) {
     TransformChain<D> chain;
-    for (auto it = files.rbegin(); it != files.rend(); ++it) {
+    for (auto it = files.begin(); it != files.end(); ++it) {
         const auto [path, inverse] = split_inverse_flag(*it);
         if (is_nifti_path(path)) {
             if (inverse) throw Error(path + ": a displacement field cannot be inverted here (use alinea invert)");

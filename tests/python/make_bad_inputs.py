@@ -123,6 +123,8 @@ png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 32, 32, 8, 0
 with open(os.path.join(out, "good2d.png"), "wb") as f:
     f.write(png)
 write("truncated.png", png[: len(png) // 2], "PNG")
+write("huge.png", b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 40000, 40000, 16, 0, 0, 0, 0)) +
+      chunk(b"IDAT", zlib.compress(png_rows)) + chunk(b"IEND", b""), "PNG")
 write("image.mha", b"ObjectType = Image\n", "unknown image format")
 os.makedirs(os.path.join(out, "folder.nii"), exist_ok=True)
 cases.append(("folder.nii", "folder", "info"))

@@ -1,6 +1,6 @@
 // `alinea apply` against the library: the program must resample exactly as resample()
-// does, and must compose `-t A -t B` in ANTs' order (the last listed acts first on a
-// reference point: x -> A(B(x))).
+// does, and must compose `-t A -t B` in ANTs' order (a reference point goes through
+// the first listed first: x -> B(A(x)), as `-t warp -t affine` is affine(warp(x))).
 #include "alinea/nifti.hpp"
 #include "alinea/resample.hpp"
 #include "alinea/transform_file.hpp"
@@ -118,8 +118,8 @@ TEST_F(ApplyEquivalence, NoTransformIsTheIdentity) {
 }
 
 TEST_F(ApplyEquivalence, TwoTransformsComposeInAntsOrder) {
-    // `-t A -t B`: B acts first on the reference point, then A: x -> A(B(x)).
-    const ScalarImage<3> out = apply("-t '" + path("a.txt") + "' -t '" + path("b.txt") + "'", "out_ab.nii.gz");
+    // `-t B -t A`: B acts first on the reference point, then A: x -> A(B(x)).
+    const ScalarImage<3> out = apply("-t '" + path("b.txt") + "' -t '" + path("a.txt") + "'", "out_ab.nii.gz");
     const Affine<3> a_after_b = a_.after(b_);
     ASSERT_LT((a_after_b(VecD<3>(1, 2, 3)) - a_(b_(VecD<3>(1, 2, 3)))).norm(), 1e-12);
     const ScalarImage<3> direct = resample(input_, reference_grid_, a_after_b, Interpolation::linear);
@@ -135,14 +135,14 @@ TEST_F(ApplyEquivalence, TwoTransformsComposeInAntsOrder) {
     EXPECT_GT(max_difference(out, other, a_after_b), 1.0);
 
     // Listing them the other way round gives B(A(x)).
-    const ScalarImage<3> out_ba = apply("-t '" + path("b.txt") + "' -t '" + path("a.txt") + "'", "out_ba.nii.gz");
+    const ScalarImage<3> out_ba = apply("-t '" + path("a.txt") + "' -t '" + path("b.txt") + "'", "out_ba.nii.gz");
     EXPECT_LT(max_difference(out_ba, other, b_.after(a_)), 1e-4);
 }
 
 TEST_F(ApplyEquivalence, BracketOneAppliesTheInverse) {
     // ANTs' `-t [A,1]`: the inverse of A, here after B: x -> A^-1(B(x)).
     const ScalarImage<3> out =
-        apply("-t '[" + path("a.txt") + ",1]' -t '" + path("b.txt") + "'", "out_inverse.nii.gz");
+        apply("-t '" + path("b.txt") + "' -t '[" + path("a.txt") + ",1]'", "out_inverse.nii.gz");
     const Affine<3> map = a_.inverse().after(b_);
     const ScalarImage<3> direct = resample(input_, reference_grid_, map, Interpolation::linear);
     EXPECT_LT(max_difference(out, direct, map), 1e-4);

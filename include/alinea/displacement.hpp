@@ -1,0 +1,32 @@
+#pragma once
+// Dense displacement and velocity fields on a grid, in LPS millimetres: a field u
+// stands for the map phi(x) = x + u(x) (ITK/ANTs convention). Outside its grid a
+// field is zero.
+#include "alinea/image.hpp"
+
+namespace alinea {
+
+// (outer ∘ inner): x -> x + inner(x) + outer(x + inner(x)), on inner's grid.
+template <int D>
+VectorField<D> compose(const VectorField<D>& outer, const VectorField<D>& inner);
+
+// The exponential of a stationary velocity field by scaling and squaring: v / 2^N,
+// then N self-compositions. squarings < 0 picks N so that the scaled field moves no
+// point by more than half a voxel.
+template <int D>
+VectorField<D> exponential(const VectorField<D>& velocity, int squarings = -1);
+
+// Inverse of x + u(x) by the fixed-point iteration w(x) = -u(x + w(x)) (for fields
+// that are not exponentials). Returns the mean residual |u(x + w) + w| in mm.
+template <int D>
+VectorField<D> invert(const VectorField<D>& displacement, int iterations, double* mean_residual = nullptr);
+
+// det(I + du/dx) at every voxel (central differences, physical units).
+template <int D>
+ScalarImage<D> jacobian_determinant(const VectorField<D>& displacement);
+
+// The largest displacement length (mm).
+template <int D>
+double max_norm(const VectorField<D>& field);
+
+}  // namespace alinea

@@ -1,0 +1,129 @@
+#include "alinea/displacement.hpp"
+
+#include "alinea/interpolate.hpp"
+#include "alinea/parallel.hpp"
+
+#include <cmath>
+
+namespace alinea {
+
+namespace {
+
+// u sampled at a physical point (zero outside its grid).
+template <int D>
+Vec<D> field_at(const VectorField<D>& u, const VecD<D>& p) {
+    Vec<D> v;
+    return sample_linear(u, u.grid().continuous_index(p), v) ? v : Vec<D>::Zero();
+}
+
+// Calls fn(offset, physical point) for every voxel, in parallel rows.
+template <int D, class F>
+void for_each_point(const Grid<D>& g, F&& fn) {
+    for_each_row(g, [&](Index offset, VecD<D> index) {
+        for (Index x = 0; x < g.size(0); ++x) {
+            index[0] = static_cast<double>(x);
+            fn(offset + x, g.physical(index));
+        }
+    });
+}
+
+}  // namespace
+
+template <int D>
+VectorField<D> compose(const VectorField<D>& outer, const VectorField<D>& inner) {
+    VectorField<D> out(inner.grid());
+    for_each_point(inner.grid(), [&](Index i, const VecD<D>& x) {
+        const Vec<D> a = inner[i];
+        out[i] = a + field_at<D>(outer, x + a.template cast<double>());
+    });
+    return out;
+}
+
+template <int D>
+double max_norm(const VectorField<D>& field) {
+    double m = 0;
+    for (const Vec<D>& v : field.voxels()) m = std::max(m, static_cast<double>(v.norm()));
+    return m;
+}
+
+template <int D>
+VectorField<D> exponential(const VectorField<D>& velocity, int squarings) {
+    if (squarings < 0) {
+        const double half_voxel = 0.5 * velocity.grid().spacing().minCoeff();
+        const double m = max_norm(velocity);
+        squarings = m > half_voxel ? static_cast<int>(std::ceil(std::log2(m / half_voxel))) : 0;
+        squarings = std::clamp(squarings + 1, 1, 20);
+    }
+    VectorField<D> u = velocity;
+    const float scale = std::ldexp(1.0f, -squarings);
+    for (Vec<D>& v : u.voxels()) v *= scale;
+    for (int k = 0; k < squarings; ++k) u = compose(u, u);
+    return u;
+}
+
+template <int D>
+VectorField<D> invert(const VectorField<D>& displacement, int iterations, double* mean_residual) {
+    VectorField<D> w(displacement.grid());
+    for (Vec<D>& v : w.voxels()) v.setZero();
+    for (int k = 0; k < iterations; ++k) {
+        VectorField<D> next(w.grid());
+        for_each_point(w.grid(), [&](Index i, const VecD<D>& x) {
+            next[i] = -field_at<D>(displacement, x + w[i].template cast<double>());
+        });
+        w = std::move(next);
+    }
+    if (mean_residual) {
+        ScalarImage<D> r(w.grid());
+        for_each_point(w.grid(), [&](Index i, const VecD<D>& x) {
+            r[i] = (field_at<D>(displacement, x + w[i].template cast<double>()) + w[i]).norm();
+        });
+        double sum = 0;
+        for (float v : r.voxels()) sum += v;
+        *mean_residual = sum / static_cast<double>(std::max<Index>(r.voxel_count(), 1));
+    }
+    return w;
+}
+
+template <int D>
+ScalarImage<D> jacobian_determinant(const VectorField<D>& u) {
+    const Grid<D>& g = u.grid();
+    ScalarImage<D> det(g);
+    Index stride[D];
+    stride[0] = 1;
+    for (int a = 1; a < D; ++a) stride[a] = stride[a - 1] * g.size(a - 1);
+    for_each_row(g, [&](Index offset, VecD<D> index) {
+        for (Index x = 0; x < g.size(0); ++x) {
+            index[0] = static_cast<double>(x);
+            const Index o = offset + x;
+            // Columns: derivative of u along each voxel axis (one-sided at the border).
+            MatD<D> d_index;
+            for (int a = 0; a < D; ++a) {
+                const Index i = static_cast<Index>(index[a]), n = g.size(a);
+                Vec<D> diff = Vec<D>::Zero();
+                if (n > 1) {
+                    if (i == 0) diff = u[o + stride[a]] - u[o];
+                    else if (i == n - 1) diff = u[o] - u[o - stride[a]];
+                    else diff = 0.5f * (u[o + stride[a]] - u[o - stride[a]]);
+                }
+                d_index.col(a) = diff.template cast<double>();
+            }
+            // du/dx = du/dindex * dindex/dx.
+            const MatD<D> jac = MatD<D>::Identity() + d_index * g.inverse_linear();
+            det[o] = static_cast<float>(jac.determinant());
+        }
+    });
+    return det;
+}
+
+template VectorField<2> compose<2>(const VectorField<2>&, const VectorField<2>&);
+template VectorField<3> compose<3>(const VectorField<3>&, const VectorField<3>&);
+template VectorField<2> exponential<2>(const VectorField<2>&, int);
+template VectorField<3> exponential<3>(const VectorField<3>&, int);
+template VectorField<2> invert<2>(const VectorField<2>&, int, double*);
+template VectorField<3> invert<3>(const VectorField<3>&, int, double*);
+template ScalarImage<2> jacobian_determinant<2>(const VectorField<2>&);
+template ScalarImage<3> jacobian_determinant<3>(const VectorField<3>&);
+template double max_norm<2>(const VectorField<2>&);
+template double max_norm<3>(const VectorField<3>&);
+
+}  // namespace alinea
