@@ -1,13 +1,14 @@
 #include "progress.hpp"
 
-#include "stage_arguments.hpp"
-
 #include <cstdio>
 
 namespace alinea::cli {
 
-void ProgressPrinter::stage_started(int stage, int stages, const LinearStage& options) {
-    if (!quiet_) std::printf("stage %d/%d: %s\n", stage + 1, stages, format_stage(options).c_str());
+void ProgressPrinter::stage_started() {
+    ++stage_;
+    if (!quiet_)
+        std::printf("stage %d/%zu: %s\n", stage_ + 1, descriptions_.size(),
+                    stage_ < static_cast<int>(descriptions_.size()) ? descriptions_[stage_].c_str() : "");
 }
 
 void ProgressPrinter::level_done(const LevelReport& r) {
@@ -17,7 +18,7 @@ void ProgressPrinter::level_done(const LevelReport& r) {
                     r.level + 1, r.levels, r.shrink, static_cast<long long>(r.samples), r.result.iterations,
                     r.result.evaluations, r.initial_value, r.result.value, r.result.last_step, r.seconds);
     std::fflush(stdout);
-    levels_.push_back({{"stage", r.stage},
+    levels_.push_back({{"stage", stage_},
                        {"level", r.level},
                        {"shrink", r.shrink},
                        {"model", r.model},

@@ -1,7 +1,7 @@
 #pragma once
 // The progress line the CLI prints for each pyramid level, and the per-level trace
 // kept for the log.
-#include "alinea/linear_registration.hpp"
+#include "alinea/registration_observer.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -9,14 +9,18 @@ namespace alinea::cli {
 
 class ProgressPrinter final : public RegistrationObserver {
 public:
-    explicit ProgressPrinter(bool quiet) : quiet_(quiet) {}
-    void stage_started(int stage, int stages, const LinearStage& options) override;
+    // descriptions[s]: the options of stage s, printed when it starts.
+    ProgressPrinter(bool quiet, std::vector<std::string> descriptions)
+        : quiet_(quiet), descriptions_(std::move(descriptions)) {}
+    void stage_started() override;
     void level_done(const LevelReport& report) override;
     void finished(double seconds, const std::string& prefix) const;
     const nlohmann::json& levels_json() const { return levels_; }
 
 private:
     bool quiet_;
+    std::vector<std::string> descriptions_;
+    int stage_ = -1;
     nlohmann::json levels_ = nlohmann::json::array();
 };
 

@@ -4,6 +4,7 @@
 #include "progress.hpp"
 #include "stage_arguments.hpp"
 
+#include "alinea/displacement.hpp"
 #include "alinea/error.hpp"
 #include "alinea/file_kind.hpp"
 #include "alinea/image_io.hpp"
@@ -15,7 +16,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <optional>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -29,7 +33,7 @@ struct RegisterOptions {
     std::string init = "identity";
     bool qc = true, quiet = false;
     int threads = 0;
-    std::vector<LinearStage> stages;
+    RegistrationPlan plan;
     std::string command;
 };
 
@@ -67,7 +71,7 @@ void run(const RegisterOptions& o) {
     const RegistrationImages<D> images{fixed, moving, fixed_mask ? &*fixed_mask : nullptr,
                                        moving_mask ? &*moving_mask : nullptr};
 
-    ProgressPrinter progress(o.quiet);
+    ProgressPrinter progress(o.quiet, o.plan.descriptions());
     nlohmann::json log;
     log["command"] = o.command;
     log["version"] = ALINEA_VERSION;
@@ -77,21 +81,36 @@ void run(const RegisterOptions& o) {
     log["init"] = o.init;
     Affine<D> transform = initial<D>(o, fixed, moving);
     log["initial_matrix"] = matrix_json(transform);
-    transform = register_linear(images, o.stages, transform, &progress);
+    transform = register_linear(images, o.plan.linear, transform, &progress);
+    std::optional<DeformableResult<D>> deformation;
+    if (o.plan.deformable) deformation = register_deformable(images, *o.plan.deformable, transform, &progress);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     // A prefix may name a folder that does not exist yet ("out/subject1_").
     if (const auto folder = std::filesystem::path(o.prefix + "x").parent_path(); !folder.empty())
         std::filesystem::create_directories(folder);
     write_itk_transform(o.prefix + "affine.txt", transform);
-    const ScalarImage<D> warped = resample(moving, fixed.grid(), transform, Interpolation::linear, 0.0f);
     const NiftiCodes codes = is_nifti_path(o.fixed) ? read_nifti_codes(o.fixed) : NiftiCodes{};
+    TransformChain<D> chain;  // fixed point -> warp -> affine -> moving point
+    if (deformation) {
+        write_nifti(o.prefix + "warp.nii.gz", deformation->warp, codes);
+        write_nifti(o.prefix + "inverse_warp.nii.gz", deformation->inverse_warp, codes);
+        const ScalarImage<D> det = jacobian_determinant(deformation->warp);
+        const auto [lo, hi] = std::minmax_element(det.voxels().begin(), det.voxels().end());
+        const Index folded = std::count_if(det.voxels().begin(), det.voxels().end(), [](float v) { return v <= 0; });
+        log["jacobian"] = {{"min", *lo}, {"max", *hi}, {"folded_fraction", double(folded) / double(det.voxel_count())}};
+        log["inverse_residual_mm"] = deformation->inverse_residual;
+        if (!o.quiet)
+            std::printf("deformation: Jacobian determinant %.3g .. %.3g, %lld voxels folded; inverse residual %.3g mm\n",
+                        *lo, *hi, static_cast<long long>(folded), deformation->inverse_residual);
+        chain.then(DisplacementField<D>{std::move(deformation->warp)});
+    }
+    chain.then(transform);
+    const ScalarImage<D> warped = resample(moving, fixed.grid(), chain, Interpolation::linear, 0.0f);
     write_image(o.prefix + "warped.nii.gz", warped, PixelType::f32, codes);
     if (o.qc) write_qc_picture(o.prefix + "qc.png", fixed, warped);
 
-    nlohmann::json stages = nlohmann::json::array();
-    for (const LinearStage& st : o.stages) stages.push_back(format_stage(st));
-    log["stages"] = stages;
+    log["stages"] = o.plan.descriptions();
     log["levels"] = progress.levels_json();
     log["matrix"] = matrix_json(transform);
     log["seconds"] = seconds;
@@ -120,12 +139,13 @@ void add_register_command(CLI::App& app) {
     cmd->allow_extras();  // the stage options, parsed in order below
     cmd->footer(stage_help());
     cmd->callback([o, cmd] {
-        o->stages = parse_stages(cmd->remaining());
-        if (o->stages.empty()) o->stages = parse_stages({"--transform", "rigid", "--transform", "affine"});
+        o->plan = parse_stages(cmd->remaining());
+        if (o->plan.linear.empty() && !o->plan.deformable)
+            o->plan = parse_stages({"--transform", "rigid", "--transform", "affine"});
         o->command = "alinea register -f " + o->fixed + " -m " + o->moving + " -o " + o->prefix + " --init " + o->init +
                      (o->fixed_mask.empty() ? "" : " --fixed-mask " + o->fixed_mask) +
                      (o->moving_mask.empty() ? "" : " --moving-mask " + o->moving_mask);
-        for (const LinearStage& s : o->stages) o->command += " " + format_stage(s);
+        for (const std::string& s : o->plan.descriptions()) o->command += " " + s;
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->fixed), [&]<int D>() {
             if (image_dimension(o->moving) != D)

@@ -1,7 +1,8 @@
 #pragma once
 // Dense displacement and velocity fields on a grid, in LPS millimetres: a field u
-// stands for the map phi(x) = x + u(x) (ITK/ANTs convention). Outside its grid a
-// field is zero.
+// stands for the map phi(x) = x + u(x) (ITK/ANTs convention). The operations here
+// extend a field beyond its grid by its border values (so that compositions do not
+// fold at the border); a DisplacementField in a transform chain is zero outside.
 #include "alinea/image.hpp"
 
 namespace alinea {
@@ -20,6 +21,15 @@ VectorField<D> exponential(const VectorField<D>& velocity, int squarings = -1);
 // that are not exponentials). Returns the mean residual |u(x + w) + w| in mm.
 template <int D>
 VectorField<D> invert(const VectorField<D>& displacement, int iterations, double* mean_residual = nullptr);
+
+// Mean |u(x + w(x)) + w(x)| over w's grid (mm): how far w is from inverting u.
+template <int D>
+double inverse_residual(const VectorField<D>& displacement, const VectorField<D>& inverse);
+
+// A field resampled onto another grid (linear; points outside the field's grid take
+// the value at the nearest border point, so upsampling keeps the borders).
+template <int D>
+VectorField<D> resample_field(const VectorField<D>& field, const Grid<D>& grid);
 
 // det(I + du/dx) at every voxel (central differences, physical units).
 template <int D>

@@ -7,6 +7,7 @@
 #include "alinea/metric.hpp"
 #include "alinea/optimizer.hpp"
 #include "alinea/pyramid_schedule.hpp"
+#include "alinea/registration_observer.hpp"
 
 namespace alinea {
 
@@ -18,31 +19,6 @@ struct LinearStage {
     // At most this many fixed samples per level (a fixed pseudo-random subset);
     // 0: all voxels. Dense metrics (local NCC) always use all voxels.
     Index max_samples = 100000;
-};
-
-template <int D>
-struct RegistrationImages {
-    const ScalarImage<D>& fixed;
-    const ScalarImage<D>& moving;
-    const ScalarImage<D>* fixed_mask = nullptr;   // samples only where > 0.5
-    const ScalarImage<D>* moving_mask = nullptr;  // samples only mapping where > 0.5
-};
-
-// What a level reports when it finishes (the library never prints).
-struct LevelReport {
-    int stage = 0, level = 0, levels = 0, shrink = 1;
-    std::string model, metric, optimizer;
-    Index samples = 0;
-    OptimizerResult result;
-    double initial_value = 0;
-    double seconds = 0;
-};
-
-class RegistrationObserver {
-public:
-    virtual ~RegistrationObserver() = default;
-    virtual void stage_started(int stage, int stages, const LinearStage& options) {}
-    virtual void level_done(const LevelReport&) {}
 };
 
 // Runs the stages in order, each starting from the previous one's result. Pyramid

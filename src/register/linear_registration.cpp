@@ -55,7 +55,7 @@ double typical_radius(const Grid<D>& grid) {
 
 template <int D>
 Affine<D> register_stage(const RegistrationImages<D>& images, const LinearStage& stage, const Affine<D>& initial,
-                         int stage_index, PyramidCache<D>& pyramid, RegistrationObserver* observer) {
+                         PyramidCache<D>& pyramid, RegistrationObserver* observer) {
     stage.pyramid.validate();
     const LinearParameterization<D> model(stage.model, images.fixed.grid().center());
     const Parameters scales = model.physical_scales(typical_radius(images.fixed.grid()));
@@ -92,7 +92,6 @@ Affine<D> register_stage(const RegistrationImages<D>& images, const LinearStage&
         report.result = minimize(stage.optimizer, f, u0, options);
         theta = report.result.u.cwiseQuotient(scales);
         if (observer) {
-            report.stage = stage_index;
             report.level = level;
             report.levels = stage.pyramid.levels();
             report.shrink = shrink;
@@ -115,8 +114,8 @@ Affine<D> register_linear(const RegistrationImages<D>& images, const std::vector
     PyramidCache<D> pyramid;
     Affine<D> transform = initial;
     for (size_t s = 0; s < stages.size(); ++s) {
-        if (observer) observer->stage_started(static_cast<int>(s), static_cast<int>(stages.size()), stages[s]);
-        transform = register_stage(images, stages[s], transform, static_cast<int>(s), pyramid, observer);
+        if (observer) observer->stage_started();
+        transform = register_stage(images, stages[s], transform, pyramid, observer);
     }
     return transform;
 }

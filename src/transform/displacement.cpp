@@ -9,11 +9,15 @@ namespace alinea {
 
 namespace {
 
-// u sampled at a physical point (zero outside its grid).
+// u sampled at a physical point; outside its grid, the value at the nearest border
+// point (a field that stops abruptly at the border would fold there when composed).
 template <int D>
 Vec<D> field_at(const VectorField<D>& u, const VecD<D>& p) {
+    VecD<D> ci = u.grid().continuous_index(p);
+    for (int a = 0; a < D; ++a) ci[a] = std::clamp(ci[a], 0.0, static_cast<double>(u.grid().size(a) - 1));
     Vec<D> v;
-    return sample_linear(u, u.grid().continuous_index(p), v) ? v : Vec<D>::Zero();
+    sample_linear(u, ci, v);
+    return v;
 }
 
 // Calls fn(offset, physical point) for every voxel, in parallel rows.
@@ -72,16 +76,26 @@ VectorField<D> invert(const VectorField<D>& displacement, int iterations, double
         });
         w = std::move(next);
     }
-    if (mean_residual) {
-        ScalarImage<D> r(w.grid());
-        for_each_point(w.grid(), [&](Index i, const VecD<D>& x) {
-            r[i] = (field_at<D>(displacement, x + w[i].template cast<double>()) + w[i]).norm();
-        });
-        double sum = 0;
-        for (float v : r.voxels()) sum += v;
-        *mean_residual = sum / static_cast<double>(std::max<Index>(r.voxel_count(), 1));
-    }
+    if (mean_residual) *mean_residual = inverse_residual(displacement, w);
     return w;
+}
+
+template <int D>
+double inverse_residual(const VectorField<D>& displacement, const VectorField<D>& inverse) {
+    ScalarImage<D> r(inverse.grid());
+    for_each_point(inverse.grid(), [&](Index i, const VecD<D>& x) {
+        r[i] = (field_at<D>(displacement, x + inverse[i].template cast<double>()) + inverse[i]).norm();
+    });
+    double sum = 0;
+    for (float v : r.voxels()) sum += v;
+    return sum / static_cast<double>(std::max<Index>(r.voxel_count(), 1));
+}
+
+template <int D>
+VectorField<D> resample_field(const VectorField<D>& field, const Grid<D>& grid) {
+    VectorField<D> out(grid);
+    for_each_point(grid, [&](Index i, const VecD<D>& x) { out[i] = field_at<D>(field, x); });
+    return out;
 }
 
 template <int D>
@@ -121,6 +135,10 @@ template VectorField<2> exponential<2>(const VectorField<2>&, int);
 template VectorField<3> exponential<3>(const VectorField<3>&, int);
 template VectorField<2> invert<2>(const VectorField<2>&, int, double*);
 template VectorField<3> invert<3>(const VectorField<3>&, int, double*);
+template double inverse_residual<2>(const VectorField<2>&, const VectorField<2>&);
+template double inverse_residual<3>(const VectorField<3>&, const VectorField<3>&);
+template VectorField<2> resample_field<2>(const VectorField<2>&, const Grid<2>&);
+template VectorField<3> resample_field<3>(const VectorField<3>&, const Grid<3>&);
 template ScalarImage<2> jacobian_determinant<2>(const VectorField<2>&);
 template ScalarImage<3> jacobian_determinant<3>(const VectorField<3>&);
 template double max_norm<2>(const VectorField<2>&);
