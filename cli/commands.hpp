@@ -8,5 +8,9 @@ void add_info_command(CLI::App& app);
 void add_apply_command(CLI::App& app);
 void add_register_command(CLI::App& app);
 void add_evaluate_command(CLI::App& app);
+void add_simulate_command(CLI::App& app);
+void add_jacobian_command(CLI::App& app);
+void add_invert_command(CLI::App& app);
+void add_compose_command(CLI::App& app);
 
 }  // namespace alinea::cli

@@ -14,6 +14,10 @@ int main(int argc, char** argv) {
     alinea::cli::add_apply_command(app);
     alinea::cli::add_register_command(app);
     alinea::cli::add_evaluate_command(app);
+    alinea::cli::add_simulate_command(app);
+    alinea::cli::add_jacobian_command(app);
+    alinea::cli::add_invert_command(app);
+    alinea::cli::add_compose_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

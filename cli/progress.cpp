@@ -35,8 +35,8 @@ void ProgressPrinter::level_done(const LevelReport& r) {
 
 void ProgressPrinter::finished(double seconds, const std::string& prefix) const {
     if (!quiet_)
-        std::printf("done in %.2f s: %saffine.txt %swarped.nii.gz %slog.json\n", seconds, prefix.c_str(),
-                    prefix.c_str(), prefix.c_str());
+        std::printf("done in %.2f s; outputs %saffine.txt, %swarped.nii.gz, %slog.json ...\n", seconds,
+                    prefix.c_str(), prefix.c_str(), prefix.c_str());
 }
 
 }  // namespace alinea::cli

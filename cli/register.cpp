@@ -12,6 +12,7 @@
 #include "alinea/parallel.hpp"
 #include "alinea/qc_picture.hpp"
 #include "alinea/resample.hpp"
+#include "alinea/rotation_search.hpp"
 #include "alinea/transform_file.hpp"
 
 #include <nlohmann/json.hpp>
@@ -38,9 +39,10 @@ struct RegisterOptions {
 };
 
 template <int D>
-Affine<D> initial(const RegisterOptions& o, const ScalarImage<D>& fixed, const ScalarImage<D>& moving) {
+Affine<D> initial(const RegisterOptions& o, const RegistrationImages<D>& images) {
+    if (o.init == "search") return search_rotations(images, RotationSearch{});
     for (const char* mode : {"identity", "centers", "centres", "mass", "moments"})
-        if (o.init == mode) return initial_transform(parse_initialization(o.init), fixed, moving);
+        if (o.init == mode) return initial_transform(parse_initialization(o.init), images.fixed, images.moving);
     return read_linear_transform<D>(o.init);
 }
 
@@ -79,7 +81,7 @@ void run(const RegisterOptions& o) {
     log["moving"] = o.moving;
     log["dimension"] = D;
     log["init"] = o.init;
-    Affine<D> transform = initial<D>(o, fixed, moving);
+    Affine<D> transform = initial<D>(o, images);
     log["initial_matrix"] = matrix_json(transform);
     transform = register_linear(images, o.plan.linear, transform, &progress);
     std::optional<DeformableResult<D>> deformation;
@@ -132,7 +134,7 @@ void add_register_command(CLI::App& app) {
         ->required();
     cmd->add_option("--fixed-mask", o->fixed_mask, "Use only fixed voxels where this mask is > 0.5");
     cmd->add_option("--moving-mask", o->moving_mask, "Use only points mapping where this mask is > 0.5");
-    cmd->add_option("--init", o->init, "identity, centers, mass, moments, or a transform file")->capture_default_str();
+    cmd->add_option("--init", o->init, "identity, centers, mass, moments, search (rotations, for badly misaligned inputs), or a transform file")->capture_default_str();
     cmd->add_option("--threads", o->threads, "Number of threads (0: all cores)");
     cmd->add_flag("!--no-qc", o->qc, "Do not write the QC picture");
     cmd->add_flag("-q,--quiet", o->quiet, "No progress output");

@@ -6,6 +6,7 @@
 #include "linear_objective.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <list>
 #include <tuple>
 #include <optional>
@@ -21,15 +22,32 @@ double level_sigma_voxels(const PyramidSchedule& p, int level, const Grid<D>& gr
     return p.smoothing_in_mm ? s / grid.spacing().minCoeff() : s;
 }
 
-// Smoothed and shrunk images, computed once per (image, shrink, sigma).
+// Smoothed and shrunk images, computed once per (image, shrink, sigma). A coarse
+// level is derived from a finer cached one when there is one (Gaussian sigmas add in
+// quadrature), which costs a fraction of smoothing the full image again.
 template <int D>
 class PyramidCache {
 public:
+    // sigma_voxels: in voxels of the full image.
     const ScalarImage<D>& level(const ScalarImage<D>& image, int shrink, double sigma_voxels) {
+        if (shrink == 1 && sigma_voxels <= 0) return image;  // the finest level is the image itself
         const Key key{&image, shrink, sigma_voxels};
         for (auto& [k, v] : entries_)
             if (k == key) return v;
-        entries_.emplace_back(key, pyramid_level(image, shrink, sigma_voxels));
+        // The coarsest cached finer level this one can be derived from.
+        const ScalarImage<D>* source = &image;
+        int source_shrink = 1;
+        double source_sigma = 0;
+        for (auto& [k, v] : entries_) {
+            const auto [img, s, sigma] = k;
+            if (img == &image && s > source_shrink && s < shrink && shrink % s == 0 && sigma <= sigma_voxels) {
+                source = &v;
+                source_shrink = s;
+                source_sigma = sigma;
+            }
+        }
+        const double extra = std::sqrt(sigma_voxels * sigma_voxels - source_sigma * source_sigma) / source_shrink;
+        entries_.emplace_back(key, pyramid_level(*source, shrink / source_shrink, extra));
         return entries_.back().second;
     }
 
@@ -60,6 +78,10 @@ Affine<D> register_stage(const RegistrationImages<D>& images, const LinearStage&
     const LinearParameterization<D> model(stage.model, images.fixed.grid().center());
     const Parameters scales = model.physical_scales(typical_radius(images.fixed.grid()));
     Parameters theta = model.identity();
+    // Build the pyramid from fine to coarse, so coarse levels derive from finer ones.
+    for (int level = stage.pyramid.levels() - 1; level >= 0; --level)
+        for (const ScalarImage<D>* image : {&images.fixed, &images.moving})
+            pyramid.level(*image, stage.pyramid.shrink[level], level_sigma_voxels(stage.pyramid, level, image->grid()));
     for (int level = 0; level < stage.pyramid.levels(); ++level) {
         const auto start = std::chrono::steady_clock::now();
         const int shrink = stage.pyramid.shrink[level];
