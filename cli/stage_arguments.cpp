@@ -52,8 +52,12 @@ RegistrationPlan parse_stages(const std::vector<std::string>& tokens) {
             pyramid.smoothing = parse_sigma_list(key, value, pyramid.smoothing_in_mm);
         } else if (key == "--iterations") {
             pyramid.iterations = parse_int_list(key, value);
-        } else if (plan.deformable && (key == "--optimizer" || key == "--samples")) {
+        } else if (plan.deformable && (key == "--optimizer" || key == "--samples" || key == "--space")) {
             throw Error(key + " applies to linear stages only (the deformable stage takes step, fluid, elastic)");
+        } else if (key == "--space") {
+            if (value != "fixed" && value != "moving")
+                throw Error("--space: expected fixed or moving, got '" + value + "'");
+            plan.linear.back().space = value == "moving" ? LinearStage::Space::moving : LinearStage::Space::fixed;
         } else if (key == "--optimizer") {
             plan.linear.back().optimizer = parse_optimizer(value);
         } else if (key == "--samples") {
@@ -88,7 +92,8 @@ std::string format_stage(const LinearStage& s) {
     return "--transform " + to_string(s.model) + " --metric " + to_string(s.metric) + " --levels " +
            format_list(s.pyramid.shrink) + " --smoothing " + format_sigmas(s.pyramid.smoothing, s.pyramid.smoothing_in_mm) +
            " --iterations " + format_list(s.pyramid.iterations) + " --optimizer " + to_string(s.optimizer) +
-           " --samples " + std::to_string(s.max_samples);
+           " --samples " + std::to_string(s.max_samples) +
+           (s.space == LinearStage::Space::moving ? " --space moving" : "");
 }
 
 std::string stage_help() {
@@ -103,7 +108,8 @@ std::string stage_help() {
            format_sigmas(d.pyramid.smoothing, false) + ")\n"
            "  --iterations LIST     iterations per level                      (default " + format_list(d.pyramid.iterations) + ")\n"
            "  --optimizer NAME      lbfgs or gd (adaptive-step gradient descent) (default " + to_string(d.optimizer) + ")\n"
-           "  --samples N           fixed samples per level, 0 = all voxels   (default " + std::to_string(d.max_samples) + ")\n"
+           "  --samples N           samples per level, 0 = all voxels         (default " + std::to_string(d.max_samples) + ")\n"
+           "  --space fixed|moving  integrate over the fixed grid, or the moving grid (cheaper)\n"
            "Example: --transform rigid --metric mi --transform affine --metric ncc --levels 4x2x1\n"
            "         --transform diffeo --metric lncc:radius=2 --iterations 100x60x20";
 }

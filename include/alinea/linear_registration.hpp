@@ -19,6 +19,10 @@ struct LinearStage {
     // At most this many fixed samples per level (a fixed pseudo-random subset);
     // 0: all voxels. Dense metrics (local NCC) always use all voxels.
     Index max_samples = 100000;
+    // Where the objective is integrated: over the fixed grid (the standard form), or
+    // over the moving grid (cheaper: no interpolated gradients; see
+    // src/register/moving_grid_objective.hpp).
+    enum class Space { fixed, moving } space = Space::fixed;
 };
 
 // Runs the stages in order, each starting from the previous one's result. Pyramid

@@ -1,8 +1,10 @@
 #pragma once
 // Linear transforms on disk.
 //  - ITK text transform files (#Insight Transform File V1.0): read Affine, Euler, Rigid,
-//    Versor, Similarity, Translation, MatrixOffset (2-D and 3-D, with FixedParameters
-//    as the centre); written as AffineTransform_double_D_D. LPS, fixed -> moving.
+//    Versor, Similarity, Translation, MatrixOffset, Scale, QuaternionRigid (2-D and 3-D,
+//    double or float, with FixedParameters as the centre), and a CompositeTransform of
+//    those (T0(T1(...x)), as ITK); written as AffineTransform_double_D_D with centre 0
+//    and 17 significant digits. LPS, fixed -> moving.
 //  - greedy / ITK-SNAP / c3d matrices: a (D+1)x(D+1) RAS homogeneous matrix in a plain
 //    text file (.mat), mapping fixed RAS points to moving RAS points.
 #include "alinea/affine.hpp"

@@ -79,6 +79,26 @@ Affine<D> affine_from(const AffineParameters<D>& p, const VecD<D>& center) {
     return a;
 }
 
+// A grid over the same box, `factor` times coarser along each axis, with `pad` extra
+// voxels on every side: coarse index = fine index / factor + pad.
+template <int D>
+Grid<D> coarse_grid(const Grid<D>& grid, const VecD<D>& factor, const VecD<D>& pad) {
+    Size<D> size;
+    for (int a = 0; a < D; ++a)
+        size[a] = static_cast<Index>(std::ceil(static_cast<double>(grid.size(a) - 1) / factor[a])) + 1 +
+                  2 * static_cast<Index>(pad[a]);
+    const MatD<D> linear = grid.linear() * factor.asDiagonal();
+    return Grid<D>(size, linear, grid.origin() - linear * pad);
+}
+
+// Per-axis integer factors that make voxels about `mm` wide (never finer than the grid).
+template <int D>
+VecD<D> coarsening(const Grid<D>& grid, double mm) {
+    VecD<D> f;
+    for (int a = 0; a < D; ++a) f[a] = std::max(1.0, std::floor(mm / grid.spacing()[a]));
+    return f;
+}
+
 // Gaussian-smoothed white noise on `grid` (unnormalised). Smoothing at full resolution
 // would cost a 6-sigma kernel per voxel and axis; the noise is smoothed instead on a
 // grid a few times coarser (still two or more samples per sigma) and interpolated,
@@ -87,27 +107,18 @@ Affine<D> affine_from(const AffineParameters<D>& p, const VecD<D>& center) {
 // not make the noise stronger near the border.
 template <int D>
 ScalarImage<D> smooth_noise(const Grid<D>& grid, double sigma_mm, const RandomStream& random) {
-    const VecD<D> sigma = sigma_in_voxels(grid, sigma_mm);
-    Size<D> factor, pad, size;
-    VecD<D> coarse_sigma;
-    for (int a = 0; a < D; ++a) {
-        factor[a] = std::max<Index>(1, static_cast<Index>(std::floor(sigma[a] / 2)));
-        coarse_sigma[a] = sigma[a] / static_cast<double>(factor[a]);
-        pad[a] = static_cast<Index>(std::ceil(3 * coarse_sigma[a]));
-        size[a] = (grid.size(a) - 1 + factor[a] - 1) / factor[a] + 1 + 2 * pad[a];
-    }
-    VecD<D> factor_d, pad_d;
-    for (int a = 0; a < D; ++a) factor_d[a] = static_cast<double>(factor[a]), pad_d[a] = static_cast<double>(pad[a]);
-    const MatD<D> linear = grid.linear() * factor_d.asDiagonal();
-    ScalarImage<D> coarse(Grid<D>(size, linear, grid.origin() - linear * pad_d));
+    const VecD<D> factor = coarsening(grid, sigma_mm / 2);
+    const VecD<D> sigma = sigma_in_voxels(grid, sigma_mm).cwiseQuotient(factor);
+    const VecD<D> pad = (3 * sigma).array().ceil().matrix();
+    ScalarImage<D> coarse(coarse_grid(grid, factor, pad));
     parallel_for(coarse.voxel_count(), [&](Index i) { coarse[i] = static_cast<float>(random.gaussian(static_cast<std::uint64_t>(i))); });
-    gaussian_smooth(coarse, coarse_sigma);
+    gaussian_smooth(coarse, sigma);
     ScalarImage<D> out(grid);
     for_each_row(grid, [&](Index offset, VecD<D> index) {
         for (Index x = 0; x < grid.size(0); ++x) {
             index[0] = static_cast<double>(x);
             float v = 0;
-            sample_linear(coarse, VecD<D>(index.cwiseQuotient(factor_d) + pad_d), v);
+            sample_linear(coarse, VecD<D>(index.cwiseQuotient(factor) + pad), v);
             out[offset + x] = v;
         }
     });
@@ -157,24 +168,26 @@ VectorField<D> scaled(const VectorField<D>& v, double s) {
     return out;
 }
 
-// The velocity is scaled so that the largest displacement of exp(v) is the requested
-// one: the displacement is nearly proportional to the velocity, so a few secant-like
-// corrections bring it within 1 %.
+// The velocity is scaled so that the largest displacement of exp(v) is about the
+// requested one. The displacement is nearly proportional to the velocity, so a few
+// secant-like corrections bring it within 1 %; they run on a grid about smoothness / 3
+// coarse (the field is smooth at that scale, and a full-resolution exponential of a
+// brain takes seconds), then the full-resolution warp and its inverse are computed once.
 template <int D>
 void make_deformation(const Grid<D>& grid, const SimulationOptions& o, Simulation<D>& sim) {
     const VectorField<D> unit = unit_velocity(grid, o);
     if (max_norm(unit) == 0) return;
+    const VectorField<D> coarse =
+        resample_field(unit, coarse_grid<D>(grid, coarsening(grid, o.smoothness / 3), VecD<D>::Zero()));
     const double target = o.deformation;
     double s = target;
-    VectorField<D> v;
-    for (int k = 0;; ++k) {
-        v = scaled(unit, s);
-        sim.warp = exponential(v);
-        const double m = max_norm(sim.warp);
-        if (k == 3 || std::abs(m - target) <= 0.01 * target) break;
+    for (int k = 0; k < 4; ++k) {
+        const double m = max_norm(exponential(scaled(coarse, s)));
+        if (m == 0 || std::abs(m - target) <= 0.01 * target) break;
         s *= target / m;
     }
-    sim.inverse_warp = exponential(scaled(v, -1.0));
+    sim.warp = exponential(scaled(unit, s));
+    sim.inverse_warp = exponential(scaled(unit, -s));
 }
 
 // 1st and 99th percentiles of the voxel values.

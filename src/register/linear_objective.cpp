@@ -2,6 +2,7 @@
 
 #include "alinea/interpolate.hpp"
 #include "alinea/parallel.hpp"
+#include "sample_selection.hpp"
 
 #include <algorithm>
 
@@ -9,17 +10,7 @@ namespace alinea {
 
 namespace {
 
-constexpr Index chunk = 1 << 13;
-
-// A fixed pseudo-random subset: voxel i is kept when a hash of i falls below the
-// keep ratio. Deterministic, spread evenly, independent of the thread count.
-bool keep_voxel(Index i, double ratio) {
-    std::uint64_t h = static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ull;
-    h ^= h >> 31;
-    h *= 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 29;
-    return static_cast<double>(h >> 11) * 0x1.0p-53 < ratio;
-}
+constexpr Index chunk = 1 << 12;
 
 template <int D>
 std::pair<float, float> value_range(const ScalarImage<D>& image) {
@@ -35,28 +26,12 @@ LinearObjective<D>::LinearObjective(const ScalarImage<D>& fixed, const ScalarIma
                                     const MetricOptions& metric, Index max_samples,
                                     const LinearParameterization<D>& parameterization, const Affine<D>& initial)
     : moving_(moving), moving_mask_(moving_mask), parameterization_(parameterization), initial_(initial) {
-    const Grid<D>& grid = fixed.grid();
-    const bool dense = needs_dense_samples(metric);
-    Index candidates = 0;
-    for (Index i = 0; i < fixed.voxel_count(); ++i) candidates += !fixed_mask || (*fixed_mask)[i] > 0.5f;
-    const double ratio = dense || max_samples <= 0 || candidates <= max_samples
-                             ? 1.0
-                             : static_cast<double>(max_samples) / static_cast<double>(candidates);
-    VecD<D> index = VecD<D>::Zero();
-    for (Index i = 0; i < fixed.voxel_count(); ++i) {
-        // index follows i (x fastest) without divisions.
-        if (i > 0)
-            for (int a = 0; a < D; ++a) {
-                if (++index[a] < static_cast<double>(grid.size(a))) break;
-                index[a] = 0;
-            }
-        const bool in_mask = !fixed_mask || (*fixed_mask)[i] > 0.5f;
-        if (!dense && (!in_mask || !keep_voxel(i, ratio))) continue;
-        points_.push_back(grid.physical(index).template cast<float>());
-        fixed_.values.push_back(fixed[i]);
-        in_fixed_mask_.push_back(in_mask);
-    }
-    if (dense) fixed_.dense_shape = Size<3>{grid.size(0), grid.size(1), D == 3 ? grid.size(D - 1) : 1};
+    SampleSet<D> samples = select_samples(fixed.grid(), fixed_mask, needs_dense_samples(metric), max_samples);
+    points_ = std::move(samples.points);
+    in_fixed_mask_ = std::move(samples.in_mask);
+    fixed_.dense_shape = samples.dense_shape;
+    fixed_.values.reserve(samples.voxels.size());
+    for (Index i : samples.voxels) fixed_.values.push_back(fixed[i]);
     metric_ = make_metric(metric, fixed_, value_range(moving));
     const size_t n = points_.size();
     values_.resize(n);

@@ -4,8 +4,11 @@
 #include "alinea/pyramid.hpp"
 #include "alinea/resample.hpp"
 #include "linear_objective.hpp"
+#include "moving_grid_objective.hpp"
 
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <cmath>
 #include <list>
 #include <tuple>
@@ -91,11 +94,23 @@ Affine<D> register_stage(const RegistrationImages<D>& images, const LinearStage&
             pyramid.level(images.moving, shrink, level_sigma_voxels(stage.pyramid, level, images.moving.grid()));
         const auto fixed_mask = level_mask(images.fixed_mask, fixed.grid());
         const auto moving_mask = level_mask(images.moving_mask, moving.grid());
-        const LinearObjective<D> objective(fixed, moving, fixed_mask ? &*fixed_mask : nullptr,
-                                           moving_mask ? &*moving_mask : nullptr, stage.metric, stage.max_samples,
-                                           model, initial);
-        if (objective.sample_count() == 0)
-            throw Error("no fixed samples at level " + std::to_string(level + 1) + " (is the fixed mask empty?)");
+        const ScalarImage<D>* fm = fixed_mask ? &*fixed_mask : nullptr;
+        const ScalarImage<D>* mm = moving_mask ? &*moving_mask : nullptr;
+        std::function<double(const Parameters&, Parameters*)> objective;
+        Index samples = 0;
+        if (stage.space == LinearStage::Space::fixed) {
+            auto o = std::make_shared<LinearObjective<D>>(fixed, moving, fm, mm, stage.metric, stage.max_samples,
+                                                          model, initial);
+            samples = o->sample_count();
+            objective = [o](const Parameters& t, Parameters* g) { return (*o)(t, g); };
+        } else {
+            auto o = std::make_shared<MovingGridObjective<D>>(fixed, moving, fm, mm, stage.metric, stage.max_samples,
+                                                              model, initial);
+            samples = o->sample_count();
+            objective = [o](const Parameters& t, Parameters* g) { return (*o)(t, g); };
+        }
+        if (samples == 0)
+            throw Error("no samples at level " + std::to_string(level + 1) + " (is the mask empty?)");
         // The optimiser works in u = theta * scales (millimetres of point motion).
         const Objective f = [&](const Eigen::VectorXd& u, Eigen::VectorXd* gradient) {
             const Parameters t = u.cwiseQuotient(scales);
@@ -120,7 +135,7 @@ Affine<D> register_stage(const RegistrationImages<D>& images, const LinearStage&
             report.model = to_string(stage.model);
             report.metric = to_string(stage.metric);
             report.optimizer = to_string(stage.optimizer);
-            report.samples = objective.sample_count();
+            report.samples = samples;
             report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             observer->level_done(report);
         }

@@ -168,3 +168,17 @@ TEST(Recovery, SameResultWithOneAndTwoThreads) {
     }
     omp_set_num_threads(threads);
 }
+
+TEST(Recovery, MovingGridVariantOnColinAndTheItkSlice) {
+    const BrainCase c = brain_case(13, false);
+    LinearStage rigid = stage(LinearModel::rigid, "ncc"), affine = stage(LinearModel::affine, "ncc");
+    rigid.space = affine.space = LinearStage::Space::moving;
+    EXPECT_LT(mean_error(run(c.fixed, c.moving, {rigid, affine}), c.truth, c.fixed), 0.1);
+
+    const ScalarImage<2> fixed = read_image<2>(itk_data + "BrainProtonDensitySliceBorder20.png");
+    const ScalarImage<2> moving = read_image<2>(itk_data + "BrainProtonDensitySliceShifted13x17y.png");
+    LinearStage translation = stage(LinearModel::translation, "ssd");
+    translation.space = LinearStage::Space::moving;
+    const Affine<2> found = run(fixed, moving, {translation});
+    EXPECT_LT((found.offset - VecD<2>(13, 17)).norm(), 0.1) << found.offset.transpose();
+}
