@@ -97,6 +97,8 @@ void run(const RegisterOptions& o) {
     if (deformation) {
         write_nifti(o.prefix + "warp.nii.gz", deformation->warp, codes);
         write_nifti(o.prefix + "inverse_warp.nii.gz", deformation->inverse_warp, codes);
+        if (!deformation->control_points.empty())
+            write_nifti(o.prefix + "control_points.nii.gz", deformation->control_points, codes);
         const ScalarImage<D> det = jacobian_determinant(deformation->warp);
         const auto [lo, hi] = std::minmax_element(det.voxels().begin(), det.voxels().end());
         const Index folded = std::count_if(det.voxels().begin(), det.voxels().end(), [](float v) { return v <= 0; });

@@ -242,7 +242,7 @@ Simulation<D> simulate(const ScalarImage<D>& fixed, const SimulationOptions& o, 
     const auto [lo, hi] = robust_limits(fixed);
     const float range = hi - lo;
     // Outside the field of view the moving image shows the fixed image's background.
-    sim.moving = resample(fixed, grid, back, Interpolation::linear, lo);
+    sim.moving = resample(fixed, grid, back, Interpolation::bspline, lo);
     if (labels) sim.moving_labels = resample(*labels, grid, back, Interpolation::label, 0.0f);
 
     if (o.remap) {

@@ -7,6 +7,8 @@
 #include "alinea/pyramid.hpp"
 #include "alinea/resample.hpp"
 #include "alinea/smooth.hpp"
+#include "bspline_registration.hpp"
+#include "dense_level.hpp"
 
 #include <charconv>
 #include <chrono>
@@ -30,7 +32,7 @@ double parse_positive(const std::string& spec, const std::string& key, const std
 
 bool is_deformable_spec(const std::string& spec) {
     const std::string name = spec.substr(0, spec.find(':'));
-    return name == "diffeo" || name == "greedy";
+    return name == "diffeo" || name == "greedy" || name == "bspline";
 }
 
 DeformableStage parse_deformable(const std::string& spec) {
@@ -38,7 +40,9 @@ DeformableStage parse_deformable(const std::string& spec) {
     const size_t colon = spec.find(':');
     const std::string name = spec.substr(0, colon);
     if (name == "greedy") s.model = DeformableModel::greedy;
-    else if (name != "diffeo") throw Error("unknown deformable transform '" + name + "' (expected diffeo or greedy)");
+    else if (name == "bspline") s.model = DeformableModel::bspline;
+    else if (name != "diffeo")
+        throw Error("unknown deformable transform '" + name + "' (expected diffeo, greedy or bspline)");
     if (colon == std::string::npos) return s;
     std::stringstream rest(spec.substr(colon + 1));
     std::string item;
@@ -48,95 +52,33 @@ DeformableStage parse_deformable(const std::string& spec) {
         if (key == "step") s.step = parse_positive(spec, key, value);
         else if (key == "fluid") s.fluid_sigma = parse_positive(spec, key, value);
         else if (key == "elastic") s.elastic_sigma = parse_positive(spec, key, value);
-        else throw Error("transform '" + spec + "': unknown key '" + key + "' (known: step, fluid, elastic)");
+        else if (key == "spacing" && s.model == DeformableModel::bspline) s.spacing_mm = parse_positive(spec, key, value);
+        else if (key == "bending" && s.model == DeformableModel::bspline) s.bending = parse_positive(spec, key, value);
+        else
+            throw Error("transform '" + spec + "': unknown key '" + key + "' (known: " +
+                        (s.model == DeformableModel::bspline ? "spacing, bending" : "step, fluid, elastic") + ")");
     }
     if (s.step <= 0) throw Error("transform '" + spec + "': step must be > 0");
+    if (s.spacing_mm < 1) throw Error("transform '" + spec + "': spacing must be at least 1 mm");
     return s;
 }
 
 std::string describe(const DeformableStage& s) {
     std::ostringstream o;
+    if (s.model == DeformableModel::bspline) {
+        o << "bspline:spacing=" << s.spacing_mm << ",bending=" << s.bending;
+        return o.str();
+    }
     o << (s.model == DeformableModel::greedy ? "greedy" : "diffeo") << ":step=" << s.step << ",fluid=" << s.fluid_sigma
       << ",elastic=" << s.elastic_sigma;
     return o.str();
 }
 
-namespace {
-
-template <int D>
-std::optional<ScalarImage<D>> level_mask(const ScalarImage<D>* mask, const Grid<D>& grid) {
-    if (!mask) return std::nullopt;
-    return resample(*mask, grid, Affine<D>::identity(), Interpolation::nearest, 0.0f);
-}
-
-// One pyramid level: the images, the metric on the whole fixed grid, and scratch.
-template <int D>
-class DenseLevel {
-public:
-    DenseLevel(const ScalarImage<D>& fixed, const ScalarImage<D>& moving, const ScalarImage<D>* fixed_mask,
-               const ScalarImage<D>* moving_mask, const MetricOptions& metric, const Affine<D>& affine)
-        : fixed_(fixed), moving_(moving), fixed_mask_(fixed_mask), moving_mask_(moving_mask), affine_(affine) {
-        samples_.values.assign(fixed.voxels().begin(), fixed.voxels().end());
-        const Grid<D>& g = fixed.grid();
-        samples_.dense_shape = Size<3>{g.size(0), g.size(1), D == 3 ? g.size(D - 1) : 1};
-        const auto [lo, hi] = std::minmax_element(moving.voxels().begin(), moving.voxels().end());
-        metric_ = make_metric(metric, samples_, {*lo, *hi});
-        const size_t n = static_cast<size_t>(fixed.voxel_count());
-        values_.resize(n);
-        valid_.resize(n);
-        derivative_.resize(n);
-    }
-
-    // The metric at phi(x) = A(x + u(x)) and, in force, -dM/du(x) (physical, mm).
-    double force(const VectorField<D>& u, VectorField<D>& force) {
-        const Grid<D>& g = fixed_.grid();
-        const Grid<D>& mg = moving_.grid();
-        // Fixed point p = x + u -> moving continuous index: K p + k.
-        const MatD<D> k = mg.inverse_linear() * affine_.matrix;
-        const VecD<D> k0 = mg.inverse_linear() * (affine_.offset - mg.origin());
-        // Index-space gradient -> gradient in p: (d index / d p)^T = K^T.
-        const Eigen::Matrix<float, D, D> kt = k.transpose().template cast<float>();
-        for_each_row(g, [&](Index offset, VecD<D> index) {
-            for (Index x = 0; x < g.size(0); ++x) {
-                const Index i = offset + x;
-                index[0] = static_cast<double>(x);
-                const VecD<D> p = g.physical(index) + u[i].template cast<double>();
-                const VecD<D> ci = k * p + k0;
-                Vec<D> grad;
-                bool ok = (!fixed_mask_ || (*fixed_mask_)[i] > 0.5f) &&
-                          sample_linear_with_gradient(moving_, ci, values_[i], grad);
-                if (ok && moving_mask_) {
-                    float m = 0;
-                    ok = sample_nearest(*moving_mask_, ci, m) && m > 0.5f;
-                }
-                valid_[i] = ok;
-                if (!ok) values_[i] = 0;
-                force[i] = ok ? Vec<D>(kt * grad) : Vec<D>::Zero();
-            }
-        });
-        const double value = metric_->evaluate(MovingSamples{values_, valid_}, derivative_);
-        parallel_for(fixed_.voxel_count(), [&](Index i) { force[i] *= -derivative_[i]; });
-        return value;
-    }
-
-private:
-    const ScalarImage<D>& fixed_;
-    const ScalarImage<D>& moving_;
-    const ScalarImage<D>* fixed_mask_;
-    const ScalarImage<D>* moving_mask_;
-    Affine<D> affine_;
-    FixedSamples samples_;
-    std::unique_ptr<Metric> metric_;
-    std::vector<float> values_, derivative_;
-    std::vector<std::uint8_t> valid_;
-};
-
-}  // namespace
-
 template <int D>
 DeformableResult<D> register_deformable(const RegistrationImages<D>& images, const DeformableStage& stage,
                                         const Affine<D>& affine, RegistrationObserver* observer) {
     stage.pyramid.validate();
+    if (stage.model == DeformableModel::bspline) return register_bspline(images, stage, affine, observer);
     if (observer) observer->stage_started();
     const bool diffeo = stage.model == DeformableModel::diffeo;
     VectorField<D> field;  // velocity (diffeo) or displacement (greedy), on the level's grid

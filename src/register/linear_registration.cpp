@@ -3,6 +3,7 @@
 #include "alinea/error.hpp"
 #include "alinea/pyramid.hpp"
 #include "alinea/resample.hpp"
+#include "dense_level.hpp"
 #include "linear_objective.hpp"
 #include "moving_grid_objective.hpp"
 
@@ -58,12 +59,6 @@ private:
     using Key = std::tuple<const ScalarImage<D>*, int, double>;
     std::list<std::pair<Key, ScalarImage<D>>> entries_;  // a list: references stay valid
 };
-
-template <int D>
-std::optional<ScalarImage<D>> level_mask(const ScalarImage<D>* mask, const Grid<D>& grid) {
-    if (!mask) return std::nullopt;
-    return resample(*mask, grid, Affine<D>::identity(), Interpolation::nearest, 0.0f);
-}
 
 // Typical distance of the fixed image's points from its centre: a rotation of one
 // radian moves such points this many millimetres.

@@ -67,11 +67,10 @@ void check_recovery(const ScalarImage<D>& fixed, const ScalarImage<D>& fixed_lab
     const DeformableResult<D> r = register_deformable(RegistrationImages<D>{fixed, moving}, stage, Affine<D>{});
     const ScalarImage<D> back = resample(moving_labels, fixed.grid(), warp_chain(r.warp), Interpolation::label);
     const double after = label_overlap(fixed_labels, back).mean;
-    std::printf("%s: Dice before %.4f after %.4f\n", stage.model == DeformableModel::diffeo ? "diffeo" : "greedy",
-                before, after);
+    std::printf("%s: Dice before %.4f after %.4f\n", describe(stage).c_str(), before, after);
     EXPECT_GT(after, min_dice) << "before " << before;
     EXPECT_GT(after, before + 0.05) << "before " << before;
-    const std::string model = stage.model == DeformableModel::diffeo ? "diffeo" : "greedy";
+    const std::string model = describe(stage);
     SCOPED_TRACE(model);
     if (stage.model == DeformableModel::diffeo) {  // invertible by construction: no folding
         const ScalarImage<D> det = jacobian_determinant(r.warp);
@@ -86,7 +85,7 @@ TEST(Deformable, RecoversASmoothDeformationOfABrainSlice) {
     const ScalarImage<2> fixed =
         read_image<2>("/usr/share/doc/insighttoolkit5-examples/examples/Data/BrainProtonDensitySlice.png");
     const ScalarImage<2> labels = classes(fixed, {40, 110, 170});
-    for (DeformableModel model : {DeformableModel::diffeo, DeformableModel::greedy}) {
+    for (DeformableModel model : {DeformableModel::diffeo, DeformableModel::greedy, DeformableModel::bspline}) {
         DeformableStage stage;
         stage.model = model;
         stage.pyramid = {{4, 2, 1}, {2, 1, 0}, false, {100, 60, 30}};
