@@ -9,7 +9,8 @@
 //     phi(x) = A(x + u(x)),   u = exp(v)  on the fixed grid,
 // so that the moving image satisfies moving(phi(x)) ~ fixed(x). The moving image is on
 // the fixed grid and is built by pulling the fixed image through the inverse map,
-//     moving(y) = fixed(phi^-1(y)),   phi^-1(y) = z + w(z),  z = A^-1 y,  w = exp(-v).
+//     moving(y) = fixed(phi^-1(y)),   phi^-1(y) = z + w(z),  z = A^-1 y,  w = exp(-v),
+// with cubic B-spline interpolation clipped to the fixed image's range.
 #include "alinea/transform_chain.hpp"
 
 #include <cstdint>

@@ -241,8 +241,13 @@ Simulation<D> simulate(const ScalarImage<D>& fixed, const SimulationOptions& o, 
     const TransformChain<D> back = sim.inverse();
     const auto [lo, hi] = robust_limits(fixed);
     const float range = hi - lo;
-    // Outside the field of view the moving image shows the fixed image's background.
+    // Cubic B-splines keep the anatomy sharp (linear interpolation would blur it once
+    // here and again when the pair is registered); their overshoot at sharp edges (a
+    // skull-stripped brain) is clipped to the input's range. Outside the field of view
+    // the moving image shows the fixed image's background.
     sim.moving = resample(fixed, grid, back, Interpolation::bspline, lo);
+    const auto [min, max] = std::minmax_element(fixed.voxels().begin(), fixed.voxels().end());
+    parallel_for(sim.moving.voxel_count(), [&](Index i) { sim.moving[i] = std::clamp(sim.moving[i], *min, *max); });
     if (labels) sim.moving_labels = resample(*labels, grid, back, Interpolation::label, 0.0f);
 
     if (o.remap) {

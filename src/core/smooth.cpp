@@ -3,6 +3,7 @@
 #include "alinea/parallel.hpp"
 
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 namespace alinea {
@@ -75,8 +76,20 @@ void convolve_axis(Image<T, D>& image, int axis, const std::vector<float>& kerne
 
 template <class T, int D>
 void gaussian_smooth(Image<T, D>& image, const VecD<D>& sigma_voxels) {
-    for (int axis = 0; axis < D; ++axis)
-        if (sigma_voxels[axis] > 0.01) convolve_axis(image, axis, gaussian_kernel(sigma_voxels[axis]));
+    if constexpr (std::is_same_v<T, float>) {
+        for (int axis = 0; axis < D; ++axis)
+            if (sigma_voxels[axis] > 0.01) convolve_axis(image, axis, gaussian_kernel(sigma_voxels[axis]));
+    } else {
+        // Vector fields: one component at a time, as contiguous floats (the inner
+        // loops vectorise; interleaved 3-float voxels do not).
+        constexpr int components = T::RowsAtCompileTime;
+        Image<float, D> plane(image.grid());
+        for (int c = 0; c < components; ++c) {
+            parallel_for(image.voxel_count(), [&](Index i) { plane[i] = image[i][c]; });
+            gaussian_smooth(plane, sigma_voxels);
+            parallel_for(image.voxel_count(), [&](Index i) { image[i][c] = plane[i]; });
+        }
+    }
 }
 
 template void gaussian_smooth<float, 2>(Image<float, 2>&, const VecD<2>&);
