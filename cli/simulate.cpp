@@ -76,8 +76,9 @@ void add_simulate_command(CLI::App& app) {
         "PREFIXtrue_affine.txt (A) and PREFIXtrue_warp.nii.gz (u = exp(v) on the fixed grid), so that\n"
         "  alinea apply -r IMAGE -i PREFIXmoving.nii.gz -t PREFIXtrue_warp.nii.gz -t PREFIXtrue_affine.txt\n"
         "maps the moving image back onto the fixed one, and `alinea evaluate --truth` takes the same\n"
-        "list. PREFIXtrue_inverse_warp.nii.gz holds exp(-v) (moving->fixed: -t [affine,1] -t inverse_warp).\n"
-        "The warp is zero near the border of the grid. Same seed, same bytes (any thread count).");
+        "list. PREFIXtrue_inverse_warp.nii.gz holds exp(-v): `-t [PREFIXtrue_affine.txt,1]\n"
+        "-t PREFIXtrue_inverse_warp.nii.gz` carries the fixed image (or its labels) onto the moving one.\n"
+        "The warp fades to zero over the outer 10 % of the grid. Same seed, same bytes (any thread count).");
     cmd->add_option("-i,--input", o->input, "Fixed image (.nii, .nii.gz or .png)")->required();
     cmd->add_option("-l,--labels", o->labels, "Label map of the fixed image, carried to PREFIXmoving_labels.nii.gz");
     cmd->add_option("-o,--output", o->prefix, "Output prefix (e.g. out/sim_)")->required();

@@ -10,7 +10,10 @@
 // so that the moving image satisfies moving(phi(x)) ~ fixed(x). The moving image is on
 // the fixed grid and is built by pulling the fixed image through the inverse map,
 //     moving(y) = fixed(phi^-1(y)),   phi^-1(y) = z + w(z),  z = A^-1 y,  w = exp(-v),
-// with cubic B-spline interpolation clipped to the fixed image's range.
+// with cubic B-spline interpolation clipped to the fixed image's range. The velocity
+// is Gaussian-smoothed white noise that fades to zero over the outer 10 % of the grid,
+// so the warp is zero at the border, where fields are extended differently by
+// different operations (border values vs zero).
 #include "alinea/transform_chain.hpp"
 
 #include <cstdint>

@@ -74,9 +74,12 @@ run sim5 simulate -i "$fixed" -o "$work/a_" --seed 17 --rotation 5
 # 2. The truth maps moving back onto fixed: as a registration result would be applied.
 warp="$work/t1_true_warp.nii.gz"
 affine="$work/t1_true_affine.txt"
-run back apply -r "$fixed" -i "$work/t1_moving.nii.gz" -t "$warp" -t "$affine" -o "$work/back.nii.gz"
-run back_wrong apply -r "$fixed" -i "$work/t1_moving.nii.gz" -t "$affine" -t "$warp" -o "$work/back_wrong.nii.gz"
-run forward apply -r "$fixed" -i "$fixed" -t "[$affine,1]" -t "$work/t1_true_inverse_warp.nii.gz" -o "$work/forward.nii.gz"
+# (B-spline interpolation, as simulate uses: linear would blur the 2 mm brain twice.)
+run back apply -r "$fixed" -i "$work/t1_moving.nii.gz" -t "$warp" -t "$affine" -n bspline -o "$work/back.nii.gz"
+run back_wrong apply -r "$fixed" -i "$work/t1_moving.nii.gz" -t "$affine" -t "$warp" -n bspline \
+    -o "$work/back_wrong.nii.gz"
+run forward apply -r "$fixed" -i "$fixed" -t "[$affine,1]" -t "$work/t1_true_inverse_warp.nii.gz" -n bspline \
+    -o "$work/forward.nii.gz"
 "$py" - "$fixed" "$work/back.nii.gz" "$work/back_wrong.nii.gz" "$work/t1_moving.nii.gz" "$work/forward.nii.gz" <<'EOF' &&
 import sys
 import nibabel as nib
@@ -89,13 +92,13 @@ c_back, c_wrong, c_moving = corr(fixed, back), corr(fixed, wrong), corr(fixed, m
 print("correlation with fixed: truth applied %.4f, transforms in the wrong order %.4f, moving %.4f"
       % (c_back, c_wrong, c_moving))
 assert c_back > 0.97, c_back
-assert c_back > c_wrong + 0.02, "the wrong order is as good: the test cannot tell"
+assert c_back > c_wrong + 0.03, "the wrong order is as good: the test cannot tell"
 assert c_moving < 0.9, "the moving image hardly moved"
 # The inverse files carry fixed onto moving.
 m = moving > 0
 c_forward = np.corrcoef(forward[m], moving[m])[0, 1]
 print("fixed through [affine,1] + inverse warp vs moving: %.4f" % c_forward)
-assert c_forward > 0.97, c_forward
+assert c_forward > 0.99, c_forward
 EOF
 pass "the truth maps moving back onto fixed" || fail "the truth does not map moving back onto fixed"
 

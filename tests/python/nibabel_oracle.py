@@ -95,6 +95,7 @@ def make_cases(work):
 
     hdr = nib.Nifti1Header(endianness=">")
     img = nib.Nifti1Image(volume((6, 5, 4), np.int16), oblique, header=hdr)
+    img.set_data_dtype(np.int16)
     img.header.set_slope_inter(2.0, 3.0)
     save("big_endian_scaled.nii.gz", img)
 
@@ -105,6 +106,7 @@ def make_cases(work):
 
     hdr = nib.Nifti2Header(endianness=">")
     img = nib.Nifti2Image(volume((6, 5, 4), np.uint32), oblique, header=hdr)
+    img.set_data_dtype(np.uint32)
     img.set_sform(None, code=0)
     img.set_qform(oblique, code=1)
     save("nifti2_big_endian_qform.nii", img)
