@@ -17,8 +17,9 @@ std::vector<std::uint8_t> gunzip_head(std::span<const std::uint8_t> gz, std::siz
 // Errors name `path`.
 ByteBuffer gunzip(std::span<const std::uint8_t> gz, std::size_t needed, const std::string& path);
 
-// One gzip member.
-ByteBuffer gzip(std::span<const std::uint8_t> raw, int level = 6);
+// One gzip member. Level 1 by default: on float images and fields, higher levels cost
+// several times the time for a few per cent smaller files.
+ByteBuffer gzip(std::span<const std::uint8_t> raw, int level = 1);
 
 // Deflate cannot expand data by more than ~1032:1, so a compressed size bounds the
 // decompressed size: a header promising more than this is a truncated file.

@@ -74,6 +74,22 @@ std::string describe(const DeformableStage& s) {
     return o.str();
 }
 
+namespace {
+
+// exp(v) during the iterations. On large grids it is computed at half resolution and
+// interpolated back: v is smooth at the scale of a few voxels, and scaling and
+// squaring at full resolution (six compositions of the whole field per iteration)
+// would dominate the run time. The final result is exponentiated at full resolution.
+template <int D>
+VectorField<D> iteration_exponential(const VectorField<D>& v) {
+    constexpr Index large = Index(1) << 18;
+    if (v.voxel_count() < large) return exponential(v);
+    const Grid<D> coarse = shrink_grid(v.grid(), 2);
+    return resample_field(exponential(resample_field(v, coarse)), v.grid());
+}
+
+}  // namespace
+
 template <int D>
 DeformableResult<D> register_deformable(const RegistrationImages<D>& images, const DeformableStage& stage,
                                         const Affine<D>& affine, RegistrationObserver* observer) {
@@ -101,7 +117,7 @@ DeformableResult<D> register_deformable(const RegistrationImages<D>& images, con
         VectorField<D> update(fixed.grid());
         LevelReport report;
         for (int it = 0; it < stage.pyramid.iterations[level]; ++it) {
-            const double value = diffeo ? dense.force(exponential(field), update) : dense.force(field, update);
+            const double value = diffeo ? dense.force(iteration_exponential(field), update) : dense.force(field, update);
             if (it == 0) report.initial_value = value;
             report.result.trace.push_back(value);
             gaussian_smooth(update, fluid);
