@@ -1,6 +1,8 @@
 #pragma once
 // The coarse-to-fine schedule of a stage, as ANTs users write it:
 // --levels 4x2x1 --smoothing 2x1x0vox --iterations 100x50x20.
+#include "alinea/grid.hpp"
+
 #include <string>
 #include <vector>
 
@@ -13,6 +15,11 @@ struct PyramidSchedule {
     std::vector<int> iterations{100, 50, 25};
 
     int levels() const { return static_cast<int>(shrink.size()); }
+    // The level's smoothing sigma in voxels of `grid` (the full-resolution image's).
+    template <int D>
+    double sigma_voxels(int level, const Grid<D>& grid) const {
+        return smoothing_in_mm ? smoothing[level] / grid.spacing().minCoeff() : smoothing[level];
+    }
     // Throws if the three lists do not have the same length or hold absurd values.
     void validate() const;
 };

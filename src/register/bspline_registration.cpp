@@ -35,26 +35,17 @@ DeformableResult<D> register_bspline(const RegistrationImages<D>& images, const 
     for (int level = 0; level < stage.pyramid.levels(); ++level) {
         const auto start = std::chrono::steady_clock::now();
         const int shrink = stage.pyramid.shrink[level];
-        auto sigma = [&](const Grid<D>& g) {
-            const double s = stage.pyramid.smoothing[level];
-            return stage.pyramid.smoothing_in_mm ? s / g.spacing().minCoeff() : s;
-        };
-        const ScalarImage<D> fixed = pyramid_level(images.fixed, shrink, sigma(images.fixed.grid()));
-        const ScalarImage<D> moving = pyramid_level(images.moving, shrink, sigma(images.moving.grid()));
-        const auto fixed_mask = level_mask(images.fixed_mask, fixed.grid());
-        const auto moving_mask = level_mask(images.moving_mask, moving.grid());
-        DenseLevel<D> dense(fixed, moving, fixed_mask ? &*fixed_mask : nullptr, moving_mask ? &*moving_mask : nullptr,
-                            stage.metric, affine);
+        DenseLevel<D> dense(images, stage.pyramid, level, stage.metric, affine);
         // Coarser levels get a proportionally coarser control grid (refined level by level).
-        const Grid<D> control = control_grid(fixed.grid(), stage.spacing_mm * shrink);
+        const Grid<D> control = control_grid(dense.grid(), stage.spacing_mm * shrink);
         coefficients = displacement.empty() ? VectorField<D>(control, Vec<D>::Zero())
                                             : fit_coefficients(displacement, control);
         const double bending = stage.bending / static_cast<double>(control.voxel_count());
-        VectorField<D> force(fixed.grid());
+        VectorField<D> force(dense.grid());
         VectorField<D> c(control);
         const Objective objective = [&](const Eigen::VectorXd& x, Eigen::VectorXd* gradient) {
             unflatten(x, c);
-            const VectorField<D> u = bspline_displacement(c, fixed.grid());
+            const VectorField<D> u = bspline_displacement(c, dense.grid());
             double value = dense.force(u, force);  // force = -dM/du
             if (!gradient) return value + bending_penalty<D>(c, bending, nullptr);
             VectorField<D> g = bspline_adjoint(force, control);
@@ -65,7 +56,7 @@ DeformableResult<D> register_bspline(const RegistrationImages<D>& images, const 
         };
         OptimizerOptions options;
         options.max_iterations = stage.pyramid.iterations[level];
-        options.initial_step = fixed.grid().spacing().minCoeff();
+        options.initial_step = dense.grid().spacing().minCoeff();
         options.min_step = 0.01 * options.initial_step;
         options.relative_tolerance = 1e-5;
         LevelReport report;
@@ -73,7 +64,7 @@ DeformableResult<D> register_bspline(const RegistrationImages<D>& images, const 
         report.initial_value = objective(x0, nullptr);
         report.result = lbfgs(objective, x0, options);
         unflatten(report.result.u, coefficients);
-        displacement = bspline_displacement(coefficients, fixed.grid());
+        displacement = bspline_displacement(coefficients, dense.grid());
         if (observer) {
             report.level = level;
             report.levels = stage.pyramid.levels();
@@ -81,7 +72,7 @@ DeformableResult<D> register_bspline(const RegistrationImages<D>& images, const 
             report.model = "bspline";
             report.metric = to_string(stage.metric);
             report.optimizer = "lbfgs";
-            report.samples = fixed.voxel_count();
+            report.samples = dense.grid().voxel_count();
             report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             observer->level_done(report);
         }

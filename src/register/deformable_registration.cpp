@@ -101,20 +101,11 @@ DeformableResult<D> register_deformable(const RegistrationImages<D>& images, con
     for (int level = 0; level < stage.pyramid.levels(); ++level) {
         const auto start = std::chrono::steady_clock::now();
         const int shrink = stage.pyramid.shrink[level];
-        auto sigma = [&](const Grid<D>& g) {
-            const double s = stage.pyramid.smoothing[level];
-            return stage.pyramid.smoothing_in_mm ? s / g.spacing().minCoeff() : s;
-        };
-        const ScalarImage<D> fixed = pyramid_level(images.fixed, shrink, sigma(images.fixed.grid()));
-        const ScalarImage<D> moving = pyramid_level(images.moving, shrink, sigma(images.moving.grid()));
-        const auto fixed_mask = level_mask(images.fixed_mask, fixed.grid());
-        const auto moving_mask = level_mask(images.moving_mask, moving.grid());
-        DenseLevel<D> dense(fixed, moving, fixed_mask ? &*fixed_mask : nullptr, moving_mask ? &*moving_mask : nullptr,
-                            stage.metric, affine);
-        field = field.empty() ? VectorField<D>(fixed.grid(), Vec<D>::Zero()) : resample_field(field, fixed.grid());
-        const double spacing = fixed.grid().spacing().minCoeff();
+        DenseLevel<D> dense(images, stage.pyramid, level, stage.metric, affine);
+        field = field.empty() ? VectorField<D>(dense.grid(), Vec<D>::Zero()) : resample_field(field, dense.grid());
+        const double spacing = dense.grid().spacing().minCoeff();
         const VecD<D> fluid = VecD<D>::Constant(stage.fluid_sigma), elastic = VecD<D>::Constant(stage.elastic_sigma);
-        VectorField<D> update(fixed.grid());
+        VectorField<D> update(dense.grid());
         LevelReport report;
         for (int it = 0; it < stage.pyramid.iterations[level]; ++it) {
             const double value = diffeo ? dense.force(iteration_exponential(field), update) : dense.force(field, update);
@@ -135,7 +126,7 @@ DeformableResult<D> register_deformable(const RegistrationImages<D>& images, con
             report.model = diffeo ? "diffeo" : "greedy";
             report.metric = to_string(stage.metric);
             report.optimizer = "fixed-step gradient descent";
-            report.samples = fixed.voxel_count();
+            report.samples = dense.grid().voxel_count();
             report.result.evaluations = report.result.iterations;
             report.result.value = report.result.trace.empty() ? 0 : report.result.trace.back();
             report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -6,6 +6,9 @@
 #include "alinea/interpolate.hpp"
 #include "alinea/metric.hpp"
 #include "alinea/parallel.hpp"
+#include "alinea/pyramid.hpp"
+#include "alinea/pyramid_schedule.hpp"
+#include "alinea/registration_observer.hpp"
 #include "alinea/resample.hpp"
 
 #include <algorithm>
@@ -24,19 +27,27 @@ std::optional<ScalarImage<D>> level_mask(const ScalarImage<D>* mask, const Grid<
 template <int D>
 class DenseLevel {
 public:
-    DenseLevel(const ScalarImage<D>& fixed, const ScalarImage<D>& moving, const ScalarImage<D>* fixed_mask,
-               const ScalarImage<D>* moving_mask, const MetricOptions& metric, const Affine<D>& affine)
-        : fixed_(fixed), moving_(moving), fixed_mask_(fixed_mask), moving_mask_(moving_mask), affine_(affine) {
-        samples_.values.assign(fixed.voxels().begin(), fixed.voxels().end());
-        const Grid<D>& g = fixed.grid();
+    DenseLevel(const RegistrationImages<D>& images, const PyramidSchedule& pyramid, int level,
+               const MetricOptions& metric, const Affine<D>& affine)
+        : fixed_(pyramid_level(images.fixed, pyramid.shrink[level], pyramid.sigma_voxels(level, images.fixed.grid()))),
+          moving_(pyramid_level(images.moving, pyramid.shrink[level],
+                                pyramid.sigma_voxels(level, images.moving.grid()))),
+          fixed_mask_(level_mask(images.fixed_mask, fixed_.grid())),
+          moving_mask_(level_mask(images.moving_mask, moving_.grid())),
+          affine_(affine) {
+        samples_.values.assign(fixed_.voxels().begin(), fixed_.voxels().end());
+        const Grid<D>& g = fixed_.grid();
         samples_.dense_shape = Size<3>{g.size(0), g.size(1), D == 3 ? g.size(D - 1) : 1};
-        const auto [lo, hi] = std::minmax_element(moving.voxels().begin(), moving.voxels().end());
+        const auto [lo, hi] = std::minmax_element(moving_.voxels().begin(), moving_.voxels().end());
         metric_ = make_metric(metric, samples_, {*lo, *hi});
-        const size_t n = static_cast<size_t>(fixed.voxel_count());
+        const size_t n = static_cast<size_t>(fixed_.voxel_count());
         values_.resize(n);
         valid_.resize(n);
         derivative_.resize(n);
     }
+
+    // The level's fixed grid: where u and the force live.
+    const Grid<D>& grid() const { return fixed_.grid(); }
 
     // The metric at phi(x) = A(x + u(x)) and, in force, -dM/du(x) (physical, mm).
     double force(const VectorField<D>& u, VectorField<D>& force) {
@@ -71,10 +82,8 @@ public:
     }
 
 private:
-    const ScalarImage<D>& fixed_;
-    const ScalarImage<D>& moving_;
-    const ScalarImage<D>* fixed_mask_;
-    const ScalarImage<D>* moving_mask_;
+    ScalarImage<D> fixed_, moving_;
+    std::optional<ScalarImage<D>> fixed_mask_, moving_mask_;
     Affine<D> affine_;
     FixedSamples samples_;
     std::unique_ptr<Metric> metric_;

@@ -19,13 +19,6 @@ namespace alinea {
 
 namespace {
 
-// Per-axis-isotropic sigma in voxels of `grid` for the schedule's level.
-template <int D>
-double level_sigma_voxels(const PyramidSchedule& p, int level, const Grid<D>& grid) {
-    const double s = p.smoothing[level];
-    return p.smoothing_in_mm ? s / grid.spacing().minCoeff() : s;
-}
-
 // Smoothed and shrunk images, computed once per (image, shrink, sigma). A coarse
 // level is derived from a finer cached one when there is one (Gaussian sigmas add in
 // quadrature), which costs a fraction of smoothing the full image again.
@@ -79,14 +72,14 @@ Affine<D> register_stage(const RegistrationImages<D>& images, const LinearStage&
     // Build the pyramid from fine to coarse, so coarse levels derive from finer ones.
     for (int level = stage.pyramid.levels() - 1; level >= 0; --level)
         for (const ScalarImage<D>* image : {&images.fixed, &images.moving})
-            pyramid.level(*image, stage.pyramid.shrink[level], level_sigma_voxels(stage.pyramid, level, image->grid()));
+            pyramid.level(*image, stage.pyramid.shrink[level], stage.pyramid.sigma_voxels(level, image->grid()));
     for (int level = 0; level < stage.pyramid.levels(); ++level) {
         const auto start = std::chrono::steady_clock::now();
         const int shrink = stage.pyramid.shrink[level];
         const ScalarImage<D>& fixed =
-            pyramid.level(images.fixed, shrink, level_sigma_voxels(stage.pyramid, level, images.fixed.grid()));
+            pyramid.level(images.fixed, shrink, stage.pyramid.sigma_voxels(level, images.fixed.grid()));
         const ScalarImage<D>& moving =
-            pyramid.level(images.moving, shrink, level_sigma_voxels(stage.pyramid, level, images.moving.grid()));
+            pyramid.level(images.moving, shrink, stage.pyramid.sigma_voxels(level, images.moving.grid()));
         const auto fixed_mask = level_mask(images.fixed_mask, fixed.grid());
         const auto moving_mask = level_mask(images.moving_mask, moving.grid());
         const ScalarImage<D>* fm = fixed_mask ? &*fixed_mask : nullptr;
