@@ -93,6 +93,30 @@ TEST(Deformable, RecoversASmoothDeformationOfABrainSlice) {
     }
 }
 
+// The middle axial slice of a 3-D image, as a 2-D image with the same in-plane geometry.
+ScalarImage<2> middle_slice(const ScalarImage<3>& volume) {
+    const Grid<3>& g = volume.grid();
+    const Grid<2> plane({g.size(0), g.size(1)}, g.linear().topLeftCorner<2, 2>(), g.origin().head<2>());
+    ScalarImage<2> slice(plane);
+    const Index z = g.size(2) / 2;
+    for (Index y = 0; y < g.size(1); ++y)
+        for (Index x = 0; x < g.size(0); ++x) slice.at({x, y}) = volume.at({x, y, z});
+    return slice;
+}
+
+TEST(Deformable, RecoversASmoothDeformationOfThe2DPhantom) {
+    const std::string peer = std::string(ALINEA_SOURCE_DIR) + "/../shared/peer-data/greedy/";
+    if (!std::filesystem::exists(peer)) GTEST_SKIP() << "no peer data at " << peer;
+    const ScalarImage<2> fixed = middle_slice(read_image<3>(peer + "phantom01_fixed.nii.gz"));
+    const ScalarImage<2> labels = middle_slice(read_image<3>(peer + "phantom01_source.nii.gz"));
+    for (DeformableModel model : {DeformableModel::diffeo, DeformableModel::greedy, DeformableModel::bspline}) {
+        DeformableStage stage;
+        stage.model = model;
+        stage.pyramid = {{4, 2, 1}, {2, 1, 0}, false, {100, 60, 30}};
+        check_recovery(fixed, labels, random_velocity(fixed.grid(), 5.0, 12.0, 4), stage, 0.95);
+    }
+}
+
 TEST(Deformable, RecoversASmoothDeformationOfThe3DPhantom) {
     const std::string peer = std::string(ALINEA_SOURCE_DIR) + "/../shared/peer-data/greedy/";
     if (!std::filesystem::exists(peer)) GTEST_SKIP() << "no peer data at " << peer;
