@@ -1,8 +1,11 @@
 #include "gzip.hpp"
 
 #include "alinea/error.hpp"
+#include "alinea/parallel.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <cstring>
 #include <libdeflate.h>
 #include <zlib.h>
 
@@ -102,12 +105,36 @@ ByteBuffer gunzip(std::span<const std::uint8_t> gz, std::size_t needed, const st
 }
 
 ByteBuffer gzip(std::span<const std::uint8_t> raw, int level) {
-    Compressor compressor(level);
-    if (!compressor.c) throw Error("out of memory for the gzip compressor");
-    ByteBuffer out(libdeflate_gzip_compress_bound(compressor.c, raw.size()));
-    const std::size_t n = libdeflate_gzip_compress(compressor.c, raw.data(), raw.size(), out.data(), out.capacity());
-    if (n == 0) throw Error("gzip compression failed");
-    out.set_size(n);
+    // Large buffers are cut into fixed 8 MiB pieces compressed in parallel, each a
+    // gzip member of its own (a multi-member file is plain gzip: gzip(1), zlib,
+    // nibabel and ITK read it). The pieces do not depend on the thread count, so
+    // neither do the bytes written.
+    constexpr std::size_t piece = std::size_t(8) << 20;
+    const std::size_t pieces = std::max<std::size_t>(1, (raw.size() + piece - 1) / piece);
+    std::vector<ByteBuffer> parts(pieces);
+    std::atomic<bool> failed = false;
+    parallel_for(static_cast<Index>(pieces), [&](Index k) {
+        const auto part = raw.subspan(k * piece, std::min(piece, raw.size() - k * piece));
+        Compressor compressor(level);
+        if (!compressor.c) { failed = true; return; }
+        ByteBuffer out(libdeflate_gzip_compress_bound(compressor.c, part.size()));
+        const std::size_t n =
+            libdeflate_gzip_compress(compressor.c, part.data(), part.size(), out.data(), out.capacity());
+        if (n == 0) { failed = true; return; }
+        out.set_size(n);
+        parts[k] = std::move(out);
+    });
+    if (failed) throw Error("gzip compression failed (out of memory?)");
+    if (pieces == 1) return std::move(parts[0]);
+    std::size_t total = 0;
+    for (const ByteBuffer& p : parts) total += p.size();
+    ByteBuffer out(total);
+    std::size_t at = 0;
+    for (const ByteBuffer& p : parts) {
+        std::memcpy(out.data() + at, p.data(), p.size());
+        at += p.size();
+    }
+    out.set_size(total);
     return out;
 }
 
