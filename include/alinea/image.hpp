@@ -4,11 +4,19 @@
 #include "alinea/grid.hpp"
 
 #include <span>
+#include <type_traits>
 #include <vector>
 
 namespace alinea {
 
 template <int D> using Vec = Eigen::Matrix<float, D, 1>;
+
+// Zero of a voxel type (Eigen's default constructor leaves vectors uninitialised).
+template <class T>
+T zero_voxel() {
+    if constexpr (std::is_arithmetic_v<T>) return T(0);
+    else return T::Zero();
+}
 
 template <class T, int D>
 class Image {
@@ -17,7 +25,7 @@ public:
     static constexpr int dimension = D;
 
     Image() = default;
-    explicit Image(const Grid<D>& grid, T fill = T{})
+    explicit Image(const Grid<D>& grid, T fill = zero_voxel<T>())
         : grid_(grid), data_(static_cast<size_t>(grid.voxel_count()), fill) {}
     Image(const Grid<D>& grid, std::vector<T> data);
 
