@@ -9,6 +9,8 @@
 #include "alinea/parallel.hpp"
 #include "alinea/transform_file.hpp"
 
+#include "unit/test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 using namespace alinea;
+using namespace alinea::test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -25,14 +28,6 @@ namespace {
 Grid<3> test_grid() {
     return Grid<3>::from_spacing({64, 60, 48}, VecD<3>(1.5, 1.6, 1.8), VecD<3>(-40, -50, -30),
                                  Eigen::AngleAxisd(0.2, VecD<3>(1, 2, 0.5).normalized()).toRotationMatrix());
-}
-
-template <int D>
-VecD<D> voxel_index(const Grid<D>& grid, Index offset) {
-    const Size<D> idx = grid.index_of(offset);
-    VecD<D> ci;
-    for (int a = 0; a < D; ++a) ci[a] = static_cast<double>(idx[a]);
-    return ci;
 }
 
 // A smooth "anatomy" (so that linear interpolation adds little error) inside the grid,

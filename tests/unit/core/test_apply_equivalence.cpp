@@ -5,6 +5,8 @@
 #include "alinea/resample.hpp"
 #include "alinea/transform_file.hpp"
 
+#include "unit/test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -14,13 +16,10 @@
 #include <unistd.h>
 
 using namespace alinea;
+using namespace alinea::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-MatD<3> rotation(double angle, const VecD<3>& axis) {
-    return Eigen::AngleAxisd(angle, axis.normalized()).toRotationMatrix();
-}
 
 double blob(const VecD<3>& p) {
     return 100 * std::exp(-(p - VecD<3>(3, -2, 4)).squaredNorm() / 200.0) + 20 * std::cos(0.15 * p[0] + 0.1 * p[2]);

@@ -5,6 +5,8 @@
 #include "alinea/resample.hpp"
 #include "alinea/smooth.hpp"
 
+#include "unit/test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -13,28 +15,9 @@
 #include <random>
 
 using namespace alinea;
+using namespace alinea::test;
 
 namespace {
-
-MatD<3> rotation(double angle, const VecD<3>& axis) {
-    return Eigen::AngleAxisd(angle, axis.normalized()).toRotationMatrix();
-}
-
-template <int D>
-VecD<D> voxel_index(const Grid<D>& grid, Index offset) {
-    const Size<D> idx = grid.index_of(offset);
-    VecD<D> ci;
-    for (int a = 0; a < D; ++a) ci[a] = static_cast<double>(idx[a]);
-    return ci;
-}
-
-// Fills an image with f(physical point).
-template <int D, class F>
-ScalarImage<D> sample_function(const Grid<D>& grid, F f) {
-    ScalarImage<D> image(grid);
-    for (Index o = 0; o < image.voxel_count(); ++o) image[o] = static_cast<float>(f(grid.physical(voxel_index(grid, o))));
-    return image;
-}
 
 template <int D>
 ScalarImage<D> random_image(const Grid<D>& grid, unsigned seed, float lo = 1, float hi = 2) {

@@ -9,6 +9,8 @@
 #include "alinea/interpolate.hpp"
 #include "alinea/parallel.hpp"
 
+#include "unit/test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -17,12 +19,9 @@
 #include <numbers>
 
 using namespace alinea;
+using namespace alinea::test;
 
 namespace {
-
-MatD<3> rotation(double angle, const VecD<3>& axis) {
-    return Eigen::AngleAxisd(angle, axis.normalized()).toRotationMatrix();
-}
 
 MatD<2> rotation2(double angle) { return Eigen::Rotation2Dd(angle).toRotationMatrix(); }
 
@@ -33,14 +32,6 @@ Grid<3> oblique_grid(const Size<3>& size = {44, 40, 36}) {
 
 Grid<2> oblique_grid2() {
     return Grid<2>::from_spacing({70, 64}, VecD<2>(0.9, 1.3), VecD<2>(12, -30), rotation2(-0.4));
-}
-
-template <int D>
-VecD<D> voxel_index(const Grid<D>& grid, Index offset) {
-    const Size<D> idx = grid.index_of(offset);
-    VecD<D> ci;
-    for (int a = 0; a < D; ++a) ci[a] = static_cast<double>(idx[a]);
-    return ci;
 }
 
 template <int D>
