@@ -33,13 +33,37 @@ void for_each_point(const Grid<D>& g, F&& fn) {
 
 }  // namespace
 
+// out = outer ∘ inner on inner's grid, into a field of the right size. The point
+// x + inner(x) is mapped to outer's continuous index by one affine map per row
+// (index -> index) plus the displacement through outer's inverse linear part, in
+// float: this is the inner loop of scaling and squaring.
+template <int D>
+void compose_into(VectorField<D>& out, const VectorField<D>& outer, const VectorField<D>& inner) {
+    const Grid<D>& g = inner.grid();
+    const Grid<D>& og = outer.grid();
+    const Eigen::Matrix<float, D, D> to_outer = og.inverse_linear().template cast<float>();
+    const MatD<D> index_map = og.inverse_linear() * g.linear();
+    const VecD<D> index_offset = og.inverse_linear() * (g.origin() - og.origin());
+    Vec<D> upper;
+    for (int a = 0; a < D; ++a) upper[a] = static_cast<float>(og.size(a) - 1);
+    for_each_row(g, [&](Index offset, const VecD<D>& row) {
+        const Vec<D> start = (index_map * row + index_offset).template cast<float>();
+        const Vec<D> step = index_map.col(0).template cast<float>();
+        for (Index x = 0; x < g.size(0); ++x) {
+            const Vec<D> a = inner[offset + x];
+            Vec<D> ci = start + static_cast<float>(x) * step + to_outer * a;
+            ci = ci.cwiseMax(Vec<D>::Zero()).cwiseMin(upper);  // border values outside
+            Vec<D> v;
+            sample_linear(outer, VecD<D>(ci.template cast<double>()), v);
+            out[offset + x] = a + v;
+        }
+    });
+}
+
 template <int D>
 VectorField<D> compose(const VectorField<D>& outer, const VectorField<D>& inner) {
     VectorField<D> out(inner.grid());
-    for_each_point(inner.grid(), [&](Index i, const VecD<D>& x) {
-        const Vec<D> a = inner[i];
-        out[i] = a + field_at<D>(outer, x + a.template cast<double>());
-    });
+    compose_into(out, outer, inner);
     return out;
 }
 
@@ -61,7 +85,11 @@ VectorField<D> exponential(const VectorField<D>& velocity, int squarings) {
     VectorField<D> u = velocity;
     const float scale = std::ldexp(1.0f, -squarings);
     for (Vec<D>& v : u.voxels()) v *= scale;
-    for (int k = 0; k < squarings; ++k) u = compose(u, u);
+    VectorField<D> scratch(u.grid());
+    for (int k = 0; k < squarings; ++k) {
+        compose_into(scratch, u, u);
+        std::swap(u, scratch);
+    }
     return u;
 }
 
