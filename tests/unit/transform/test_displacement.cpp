@@ -282,7 +282,8 @@ TEST(Exponential, ZeroSquaringsReturnsTheVelocityAndZeroStaysZero) {
     const VectorField<3> v = sample_field<3>(grid, [](const VecD<3>& p) { return smooth_velocity(p, 1.0); });
     EXPECT_TRUE(bitwise_equal(exponential(v, 0), v));
     const VectorField<3> zero(grid, Vec<3>::Zero());
-    for (const Vec<3>& x : exponential(zero).voxels()) ASSERT_EQ(x.norm(), 0.0f);
+    const VectorField<3> exp_zero = exponential(zero);  // keep it alive for the loop
+    for (const Vec<3>& x : exp_zero.voxels()) ASSERT_EQ(x.norm(), 0.0f);
 }
 
 TEST(Exponential, SameResultForAnyThreadCount) {
