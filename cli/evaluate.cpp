@@ -112,8 +112,10 @@ void add_evaluate_command(CLI::App& app) {
         "labels are pulled onto the fixed labels' grid through the result (label interpolation).\n"
         "Folding: Jacobian determinants of the result's warps inside the mask (det <= 0 folds).");
     cmd->add_option("-r,--reference", o->reference, "Fixed image: its grid holds the points")->required();
-    cmd->add_option("--truth", o->truth, "True fixed->moving transform(s) (one or more, repeatable)");
-    cmd->add_option("--result", o->result, "Result transform(s) (one or more, repeatable; default: identity)");
+    cmd->add_option("--truth", o->truth, "True fixed->moving transform (repeatable, ANTs order)")
+        ->allow_extra_args(false);  // keep ANTs' "[file,1]" whole
+    cmd->add_option("--result", o->result, "Result transform (repeatable, ANTs order; default: identity)")
+        ->allow_extra_args(false);
     cmd->add_option("--mask", o->mask, "Points where this mask is > 0.5 (default: reference > 0)");
     auto* fixed = cmd->add_option("--fixed-labels", o->fixed_labels, "Label map of the fixed image");
     auto* moving = cmd->add_option("--moving-labels", o->moving_labels, "Label map of the moving image");

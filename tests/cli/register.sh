@@ -24,6 +24,12 @@ grep -q 'AffineTransform_double_2_2' "$tmp/t1/affine.txt" || fail "affine.txt is
 "$alinea" apply -r "$fixed" -i "$moving" -t "$tmp/t1/affine.txt" -o "$tmp/applied.nii.gz"
 cmp -s "$tmp/applied.nii.gz" "$tmp/t1/warped.nii.gz" || fail "apply with the affine differs from register's warped image"
 
+# ANTs' "[file,1]" (inverse) stays whole in evaluate: a result against itself, both
+# inverted, is 0 mm away.
+"$alinea" evaluate -r "$fixed" --truth "[$tmp/t1/affine.txt,1]" --result "[$tmp/t1/affine.txt,1]" > "$tmp/eval.txt" \
+  || fail "evaluate rejected [file,1]"
+grep -q "mean 0.0000 mm" "$tmp/eval.txt" || { cat "$tmp/eval.txt"; fail "evaluate of a transform against itself is not 0 mm"; }
+
 # Help lists the stage options.
 "$alinea" register --help | grep -q -- "--metric SPEC" || fail "register --help does not describe stage options"
 

@@ -103,7 +103,7 @@ EOF
 pass "the truth maps moving back onto fixed" || fail "the truth does not map moving back onto fixed"
 
 # 3. evaluate: 0 mm on the truth, labels brought back (Dice > 0.9, much better than before).
-run eval evaluate -r "$fixed" --truth "$warp" "$affine" --result "$warp" "$affine" \
+run eval evaluate -r "$fixed" --truth "$warp" --truth "$affine" --result "$warp" --result "$affine" \
     --fixed-labels "$labels" --moving-labels "$work/t1_moving_labels.nii.gz" --before --json
 "$py" - "$work/eval.out" <<'EOF' && pass "evaluate on the truth: 0 mm, Dice > 0.9" || fail "evaluate on the truth: $(cat "$work/eval.out")"
 import json, sys
@@ -119,7 +119,7 @@ assert f["folded"] == 0 and f["min_determinant"] > 0.3 and f["max_determinant"] 
 print("Dice %.4f (before %.4f), error before %.2f mm" % (r["dice"]["mean"], r["dice_before"]["mean"], r["error_before"]["mean_mm"]))
 EOF
 # The identity as the result: the figures before registration (same numbers as --before).
-run eval_identity evaluate -r "$fixed" --truth "$warp" "$affine" --result identity \
+run eval_identity evaluate -r "$fixed" --truth "$warp" --truth "$affine" --result identity \
     --fixed-labels "$labels" --moving-labels "$work/t1_moving_labels.nii.gz" --json
 "$py" - "$work/eval.out" "$work/eval_identity.out" <<'EOF' && pass "evaluate on the identity = before" || fail "evaluate on the identity differs from --before"
 import json, sys
@@ -146,7 +146,7 @@ grep -q "fraction <= 0: 0.000000 (0 of" "$work/jac.out" && pass "jacobian: $(cat
 run logjac jacobian "$warp" -o "$work/logjac.nii.gz" --log
 run inv invert "$warp" -o "$work/inv.nii.gz" --iterations 30
 run comp compose -r "$fixed" -o "$work/composed.nii.gz" -t "$warp" -t "$affine"
-run eval_comp evaluate -r "$fixed" --truth "$warp" "$affine" --result "$work/composed.nii.gz" --json
+run eval_comp evaluate -r "$fixed" --truth "$warp" --truth "$affine" --result "$work/composed.nii.gz" --json
 "$py" - "$work/jac.nii.gz" "$work/logjac.nii.gz" "$work/inv.nii.gz" "$work/t1_true_inverse_warp.nii.gz" \
     "$work/inv.out" "$work/eval_comp.out" <<'EOF' && pass "jacobian --log, invert and compose agree" || fail "field tools disagree"
 import json, re, sys
