@@ -3,7 +3,7 @@
 // squaring. Each runs with 1 and 2 threads; items per second are voxels per second.
 #include "alinea/displacement.hpp"
 #include "alinea/metric.hpp"
-#include "alinea/resample.hpp"
+#include "alinea/resample_chain.hpp"
 #include "alinea/smooth.hpp"
 
 #include <benchmark/benchmark.h>

@@ -3,10 +3,11 @@
 #include "dimension.hpp"
 
 #include "alinea/error.hpp"
+#include "alinea/transform_chain_file.hpp"
 #include "alinea/file_kind.hpp"
 #include "alinea/image_io.hpp"
 #include "alinea/parallel.hpp"
-#include "alinea/resample.hpp"
+#include "alinea/resample_chain.hpp"
 
 #include <cmath>
 #include <iostream>

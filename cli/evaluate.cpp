@@ -4,6 +4,7 @@
 #include "dimension.hpp"
 
 #include "alinea/displacement.hpp"
+#include "alinea/transform_chain_file.hpp"
 #include "alinea/evaluate.hpp"
 #include "alinea/image_io.hpp"
 #include "alinea/parallel.hpp"

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 
 #include "alinea/error.hpp"
+#include "alinea/registration_observer.hpp"
 
 #include <iostream>
 
@@ -30,6 +31,9 @@ int main(int argc, char** argv) {
         // Usage errors: one line, exit code 2.
         std::cerr << "alinea: error: " << e.what() << " (see --help)\n";
         return 2;
+    } catch (const alinea::Cancelled& e) {
+        std::cerr << "alinea: " << e.what() << " (interrupted)\n";
+        return 130;
     } catch (const alinea::Error& e) {
         std::cerr << "alinea: error: " << e.what() << "\n";
         return 1;

@@ -1,27 +1,27 @@
 #pragma once
-// The progress line the CLI prints for each pyramid level, and the per-level trace
-// kept for the log.
+// The progress the CLI prints while a registration runs: a line when a stage starts
+// and when a level ends, and on a terminal a live line within the level (iteration,
+// metric, an estimate of the time left in the level). Ctrl-C (SIGINT) asks the
+// registration to stop.
 #include "alinea/registration_observer.hpp"
 
-#include <nlohmann/json.hpp>
+#include <chrono>
 
 namespace alinea::cli {
 
 class ProgressPrinter final : public RegistrationObserver {
 public:
-    // descriptions[s]: the options of stage s, printed when it starts.
-    ProgressPrinter(bool quiet, std::vector<std::string> descriptions)
-        : quiet_(quiet), descriptions_(std::move(descriptions)) {}
-    void stage_started() override;
+    explicit ProgressPrinter(bool quiet);
+    ~ProgressPrinter() override;
+    void stage_started(int stage, int stages, const std::string& description) override;
+    void iteration_done(const IterationEvent& event) override;
     void level_done(const LevelReport& report) override;
-    void finished(double seconds, const std::string& prefix) const;
-    const nlohmann::json& levels_json() const { return levels_; }
+    bool stop_requested() override;
 
 private:
-    bool quiet_;
-    std::vector<std::string> descriptions_;
-    int stage_ = -1;
-    nlohmann::json levels_ = nlohmann::json::array();
+    bool quiet_, live_;
+    bool live_line_open_ = false;
+    std::chrono::steady_clock::time_point last_live_{};
 };
 
 }  // namespace alinea::cli

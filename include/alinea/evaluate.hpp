@@ -2,6 +2,7 @@
 // Accuracy of a registration: against a known truth, the distance in mm between where
 // the result and the true transform send each point of a mask on the reference grid;
 // with label maps, the Dice overlap; and the folding of the result's warps.
+#include "alinea/jacobian_summary.hpp"
 #include "alinea/transform_chain.hpp"
 
 namespace alinea {
@@ -31,18 +32,5 @@ LabelOverlap label_overlap(const ScalarImage<D>& a, const ScalarImage<D>& b);
 template <int D>
 LabelOverlap warped_label_overlap(const ScalarImage<D>& fixed_labels, const ScalarImage<D>& moving_labels,
                                   const TransformChain<D>& result);
-
-// Summary of a Jacobian determinant map (e.g. jacobian_determinant() of a warp): over
-// the voxels whose physical point falls where `mask` > 0.5 (nearest mask voxel; no
-// mask: every voxel), the extreme values and how many fold (det <= 0).
-struct JacobianSummary {
-    double min = 0, max = 0;
-    double folded_fraction = 0;
-    Index points = 0, folded = 0;
-    // Pools another map (several warps in one chain).
-    JacobianSummary& operator+=(const JacobianSummary& other);
-};
-template <int D>
-JacobianSummary jacobian_summary(const ScalarImage<D>& determinant, const ScalarImage<D>* mask = nullptr);
 
 }  // namespace alinea

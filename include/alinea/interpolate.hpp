@@ -113,4 +113,27 @@ template <int D> Image<float, D> bspline_coefficients(const Image<float, D>& ima
 template <int D>
 bool sample_bspline(const Image<float, D>& coefficients, const VecD<D>& ci, float& out);
 
+// Point sampling with a chosen interpolation, set up once per resampling (the
+// B-spline coefficients are computed here). `outside` where the point is outside.
+template <int D>
+struct Sampler {
+    const ScalarImage<D>& input;
+    Interpolation interpolation;
+    ScalarImage<D> coefficients;  // only for bspline
+
+    Sampler(const ScalarImage<D>& in, Interpolation how) : input(in), interpolation(how) {
+        if (how == Interpolation::bspline) coefficients = bspline_coefficients(in);
+    }
+    float operator()(const VecD<D>& ci, float outside) const {
+        float v = outside;
+        switch (interpolation) {
+            case Interpolation::nearest: sample_nearest(input, ci, v); break;
+            case Interpolation::linear: sample_linear(input, ci, v); break;
+            case Interpolation::bspline: sample_bspline(coefficients, ci, v); break;
+            case Interpolation::label: sample_label(input, ci, v); break;
+        }
+        return v;
+    }
+};
+
 }  // namespace alinea

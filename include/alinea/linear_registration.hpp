@@ -23,7 +23,12 @@ struct LinearStage {
     // over the moving grid (cheaper: no interpolated gradients; see
     // src/register/moving_grid_objective.hpp).
     enum class Space { fixed, moving } space = Space::fixed;
+    Convergence convergence;  // per level: relative 1e-6 over 8 iterations
+    bool operator==(const LinearStage&) const = default;
 };
+
+// The options that reproduce a stage ("--transform rigid --metric mi:bins=32 ...").
+std::string describe(const LinearStage& stage);
 
 // Runs the stages in order, each starting from the previous one's result. Pyramid
 // levels are computed once and shared by the stages that use the same ones.

@@ -19,10 +19,16 @@
 
 namespace alinea {
 
-struct SsdOptions {};
-struct NccOptions {};
-struct LnccOptions { int radius = 2; };
-struct MiOptions { int bins = 32; };
+struct SsdOptions { bool operator==(const SsdOptions&) const = default; };
+struct NccOptions { bool operator==(const NccOptions&) const = default; };
+struct LnccOptions {
+    int radius = 2;
+    bool operator==(const LnccOptions&) const = default;
+};
+struct MiOptions {
+    int bins = 32;
+    bool operator==(const MiOptions&) const = default;
+};
 using MetricOptions = std::variant<SsdOptions, NccOptions, LnccOptions, MiOptions>;
 
 // "ssd", "ncc", "lncc:radius=3", "mi:bins=48"; unknown names or keys are errors.

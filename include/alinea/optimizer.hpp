@@ -23,12 +23,22 @@ enum class OptimizerKind {
 OptimizerKind parse_optimizer(const std::string& name);  // "gd", "lbfgs"
 std::string to_string(OptimizerKind kind);
 
+// The stopping rule of a level: stop when the objective improved by less than
+// `tolerance` (relative) over the last `window` iterations (ANTs' --convergence).
+struct Convergence {
+    double tolerance = 1e-6;
+    int window = 8;
+    bool operator==(const Convergence&) const = default;
+};
+
 struct OptimizerOptions {
     int max_iterations = 100;
     double initial_step = 2.0;      // mm
     double min_step = 0.005;        // mm: stop when steps get this small
-    double relative_tolerance = 1e-6;  // stop when f improves by less over `window` iterations
-    int window = 8;
+    Convergence convergence;
+    // Called after every iteration with its number (from 1) and the best f so far; may
+    // throw to cancel (the registration's observer does).
+    std::function<void(int iteration, double value)> on_iteration;
 };
 
 struct OptimizerResult {
@@ -38,7 +48,12 @@ struct OptimizerResult {
     int evaluations = 0;
     double last_step = 0;                 // mm
     std::vector<double> trace;            // f after each accepted iteration
+    std::string stop_reason;              // why it stopped: "iterations", "converged", ...
 };
+
+// True when trace (f after each iteration) improved by less than the tolerance,
+// relative to |f|, over the last window iterations.
+bool converged(const std::vector<double>& trace, const Convergence& convergence);
 
 OptimizerResult minimize(OptimizerKind kind, const Objective& f, const Eigen::VectorXd& u0,
                          const OptimizerOptions& options);

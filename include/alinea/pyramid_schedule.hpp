@@ -15,13 +15,17 @@ struct PyramidSchedule {
     std::vector<int> iterations{100, 50, 25};
 
     int levels() const { return static_cast<int>(shrink.size()); }
-    // The level's smoothing sigma in voxels of `grid` (the full-resolution image's).
+    // The level's smoothing sigma per axis, in voxels of `grid` (the full-resolution
+    // image's). A sigma in mm becomes mm / spacing on each axis, so a thick-slice
+    // scan is smoothed less (in voxels) along its thick axis: the same Gaussian in mm.
     template <int D>
-    double sigma_voxels(int level, const Grid<D>& grid) const {
-        return smoothing_in_mm ? smoothing[level] / grid.spacing().minCoeff() : smoothing[level];
+    VecD<D> sigma_voxels(int level, const Grid<D>& grid) const {
+        if (!smoothing_in_mm) return VecD<D>::Constant(smoothing[level]);
+        return (VecD<D>::Constant(smoothing[level]).array() / grid.spacing().array()).matrix();
     }
     // Throws if the three lists do not have the same length or hold absurd values.
     void validate() const;
+    bool operator==(const PyramidSchedule&) const = default;
 };
 
 std::vector<int> parse_int_list(const std::string& option, const std::string& text);
@@ -29,5 +33,7 @@ std::vector<int> parse_int_list(const std::string& option, const std::string& te
 std::vector<double> parse_sigma_list(const std::string& option, const std::string& text, bool& in_mm);
 std::string format_list(const std::vector<int>& values);
 std::string format_sigmas(const std::vector<double>& values, bool in_mm);
+// "--levels 4x2x1 --smoothing 2x1x0vox --iterations 100x50x25"
+std::string describe(const PyramidSchedule& schedule);
 
 }  // namespace alinea

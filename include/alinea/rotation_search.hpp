@@ -14,6 +14,11 @@ struct RotationSearch {
     double step_degrees = 30;
     int shrink = 4;             // the pyramid level the candidates are scored on
     MetricOptions metric = MiOptions{};
+    bool operator==(const RotationSearch&) const = default;
+
+    // "search", "search:range=90,step=30,shrink=4"; unknown keys are errors.
+    static RotationSearch parse(const std::string& spec);
+    std::string spec() const;
 };
 
 template <int D>

@@ -2,7 +2,7 @@
 
 #include "alinea/error.hpp"
 #include "alinea/parallel.hpp"
-#include "alinea/resample.hpp"
+#include "alinea/resample_chain.hpp"
 
 #include <algorithm>
 #include <array>
@@ -64,54 +64,11 @@ LabelOverlap warped_label_overlap(const ScalarImage<D>& fixed_labels, const Scal
     return label_overlap(fixed_labels, resample(moving_labels, fixed_labels.grid(), result, Interpolation::label));
 }
 
-JacobianSummary& JacobianSummary::operator+=(const JacobianSummary& other) {
-    if (other.points == 0) return *this;
-    min = points ? std::min(min, other.min) : other.min;
-    max = points ? std::max(max, other.max) : other.max;
-    points += other.points;
-    folded += other.folded;
-    folded_fraction = static_cast<double>(folded) / static_cast<double>(points);
-    return *this;
-}
-
-template <int D>
-JacobianSummary jacobian_summary(const ScalarImage<D>& det, const ScalarImage<D>* mask) {
-    const Grid<D>& g = det.grid();
-    const bool same_grid = mask && mask->grid().same_as(g);
-    // Per-row partial results, pooled in row order: the same answer for any thread count.
-    std::vector<JacobianSummary> rows(static_cast<size_t>(g.voxel_count() / std::max<Index>(g.size(0), 1)));
-    for_each_row(g, [&](Index offset, VecD<D> index) {
-        JacobianSummary& r = rows[static_cast<size_t>(offset / g.size(0))];
-        for (Index x = 0; x < g.size(0); ++x) {
-            if (mask) {
-                float m = 0;
-                if (same_grid) {
-                    m = (*mask)[offset + x];
-                } else {
-                    index[0] = static_cast<double>(x);
-                    sample_nearest(*mask, mask->grid().continuous_index(g.physical(index)), m);
-                }
-                if (!(m > 0.5f)) continue;
-            }
-            const double d = det[offset + x];
-            r.min = r.points ? std::min(r.min, d) : d;
-            r.max = r.points ? std::max(r.max, d) : d;
-            ++r.points;
-            r.folded += !(d > 0);
-        }
-    });
-    JacobianSummary total;
-    for (const JacobianSummary& r : rows) total += r;
-    return total;
-}
-
 template TransformError transform_error<2>(const TransformChain<2>&, const TransformChain<2>&, const ScalarImage<2>&);
 template TransformError transform_error<3>(const TransformChain<3>&, const TransformChain<3>&, const ScalarImage<3>&);
 template LabelOverlap label_overlap<2>(const ScalarImage<2>&, const ScalarImage<2>&);
 template LabelOverlap label_overlap<3>(const ScalarImage<3>&, const ScalarImage<3>&);
 template LabelOverlap warped_label_overlap<2>(const ScalarImage<2>&, const ScalarImage<2>&, const TransformChain<2>&);
 template LabelOverlap warped_label_overlap<3>(const ScalarImage<3>&, const ScalarImage<3>&, const TransformChain<3>&);
-template JacobianSummary jacobian_summary<2>(const ScalarImage<2>&, const ScalarImage<2>*);
-template JacobianSummary jacobian_summary<3>(const ScalarImage<3>&, const ScalarImage<3>*);
 
 }  // namespace alinea

@@ -2,7 +2,7 @@
 
 #include "alinea/displacement.hpp"
 #include "alinea/parallel.hpp"
-#include "alinea/resample.hpp"
+#include "alinea/resample_chain.hpp"
 #include "alinea/smooth.hpp"
 
 #include <algorithm>

@@ -20,16 +20,16 @@ Grid<D> shrink_grid(const Grid<D>& grid, int factor) {
 }
 
 template <int D>
-ScalarImage<D> pyramid_level(const ScalarImage<D>& image, int factor, double sigma_voxels) {
+ScalarImage<D> pyramid_level(const ScalarImage<D>& image, int factor, const VecD<D>& sigma_voxels) {
     ScalarImage<D> smooth = image;
-    if (sigma_voxels > 0) gaussian_smooth(smooth, VecD<D>(VecD<D>::Constant(sigma_voxels)));
+    if (sigma_voxels.maxCoeff() > 0) gaussian_smooth(smooth, sigma_voxels);
     if (factor <= 1) return smooth;
     return resample(smooth, shrink_grid(image.grid(), factor), Affine<D>::identity(), Interpolation::linear);
 }
 
 template Grid<2> shrink_grid<2>(const Grid<2>&, int);
 template Grid<3> shrink_grid<3>(const Grid<3>&, int);
-template ScalarImage<2> pyramid_level<2>(const ScalarImage<2>&, int, double);
-template ScalarImage<3> pyramid_level<3>(const ScalarImage<3>&, int, double);
+template ScalarImage<2> pyramid_level<2>(const ScalarImage<2>&, int, const VecD<2>&);
+template ScalarImage<3> pyramid_level<3>(const ScalarImage<3>&, int, const VecD<3>&);
 
 }  // namespace alinea

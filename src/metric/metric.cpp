@@ -1,72 +1,31 @@
 #include "alinea/metric.hpp"
 
 #include "alinea/error.hpp"
+#include "alinea/option_spec.hpp"
 #include "metric_factories.hpp"
 
-#include <charconv>
-#include <sstream>
 
 namespace alinea {
 
-namespace {
-
-// "name:key=value,key=value" -> name and key/value pairs.
-struct Spec {
-    std::string name;
-    std::vector<std::pair<std::string, std::string>> keys;
-};
-
-Spec split_spec(const std::string& text) {
-    Spec spec;
-    const size_t colon = text.find(':');
-    spec.name = text.substr(0, colon);
-    if (colon == std::string::npos) return spec;
-    std::stringstream rest(text.substr(colon + 1));
-    std::string item;
-    while (std::getline(rest, item, ',')) {
-        const size_t eq = item.find('=');
-        if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
-            throw Error("metric '" + text + "': expected key=value, got '" + item + "'");
-        spec.keys.emplace_back(item.substr(0, eq), item.substr(eq + 1));
-    }
-    return spec;
-}
-
-int parse_int(const std::string& metric, const std::string& key, const std::string& value, int lo, int hi) {
-    int v = 0;
-    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-    if (ec != std::errc() || end != value.data() + value.size() || v < lo || v > hi)
-        throw Error("metric '" + metric + "': " + key + " must be an integer in [" + std::to_string(lo) + ", " +
-                    std::to_string(hi) + "], got '" + value + "'");
-    return v;
-}
-
-void reject_key(const std::string& metric, const std::string& key, const std::string& known) {
-    throw Error("metric '" + metric + "': unknown key '" + key + "'" +
-                (known.empty() ? " (it takes none)" : " (known: " + known + ")"));
-}
-
-}  // namespace
-
 MetricOptions parse_metric(const std::string& text) {
-    const Spec spec = split_spec(text);
+    const OptionSpec spec = parse_option_spec(text, "metric");
     if (spec.name == "ssd" || spec.name == "ncc") {
-        if (!spec.keys.empty()) reject_key(spec.name, spec.keys.front().first, "");
+        if (!spec.keys.empty()) reject_option_key(spec, "metric", spec.keys.front().first, "");
         return spec.name == "ssd" ? MetricOptions{SsdOptions{}} : MetricOptions{NccOptions{}};
     }
     if (spec.name == "lncc" || spec.name == "cc") {
         LnccOptions o;
         for (const auto& [key, value] : spec.keys) {
-            if (key == "radius" || key == "r") o.radius = parse_int("lncc", key, value, 1, 20);
-            else reject_key("lncc", key, "radius");
+            if (key == "radius" || key == "r") o.radius = option_int(spec, "metric", key, value, 1, 20);
+            else reject_option_key(spec, "metric", key, "radius");
         }
         return o;
     }
     if (spec.name == "mi" || spec.name == "mattes") {
         MiOptions o;
         for (const auto& [key, value] : spec.keys) {
-            if (key == "bins") o.bins = parse_int("mi", key, value, 4, 256);
-            else reject_key("mi", key, "bins");
+            if (key == "bins") o.bins = option_int(spec, "metric", key, value, 4, 256);
+            else reject_option_key(spec, "metric", key, "bins");
         }
         return o;
     }

@@ -1,5 +1,4 @@
 #include "alinea/optimizer.hpp"
-#include "convergence.hpp"
 
 namespace alinea {
 
@@ -11,10 +10,12 @@ OptimizerResult adaptive_gradient_descent(const Objective& f, const Eigen::Vecto
     r.value = f(r.u, &g);
     r.evaluations = 1;
     double step = options.initial_step;
-    while (r.iterations < options.max_iterations && step >= options.min_step) {
+    r.stop_reason = "iterations";
+    while (r.iterations < options.max_iterations) {
+        if (step < options.min_step) { r.stop_reason = "step below minimum"; break; }
         ++r.iterations;
         const double norm = g.norm();
-        if (!(norm > 0)) break;
+        if (!(norm > 0)) { r.stop_reason = "zero gradient"; break; }
         const Eigen::VectorXd trial = r.u - (step / norm) * g;
         Eigen::VectorXd trial_g;
         const double value = f(trial, &trial_g);
@@ -26,10 +27,11 @@ OptimizerResult adaptive_gradient_descent(const Objective& f, const Eigen::Vecto
             r.last_step = step;
             r.trace.push_back(value);
             step *= 1.1;
-            if (stalled(r.trace, options.window, options.relative_tolerance)) break;
         } else {
             step *= 0.5;
         }
+        if (options.on_iteration) options.on_iteration(r.iterations, r.value);
+        if (converged(r.trace, options.convergence)) { r.stop_reason = "converged"; break; }
     }
     return r;
 }

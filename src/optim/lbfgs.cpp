@@ -1,5 +1,4 @@
 #include "alinea/optimizer.hpp"
-#include "convergence.hpp"
 
 #include <deque>
 
@@ -17,6 +16,7 @@ OptimizerResult lbfgs(const Objective& f, const Eigen::VectorXd& u0, const Optim
     r.value = f(r.u, &g);
     r.evaluations = 1;
     std::deque<std::pair<Eigen::VectorXd, Eigen::VectorXd>> history;  // (s, y) pairs
+    r.stop_reason = "iterations";
     while (r.iterations < options.max_iterations) {
         ++r.iterations;
         // Two-loop recursion: d = -H g.
@@ -44,7 +44,7 @@ OptimizerResult lbfgs(const Objective& f, const Eigen::VectorXd& u0, const Optim
             history.clear();
             d = -g * (options.initial_step / std::max(g.norm(), 1e-300));
             slope = g.dot(d);
-            if (!(slope < 0)) break;
+            if (!(slope < 0)) { r.stop_reason = "zero gradient"; break; }
         }
         // Backtracking line search on the Armijo condition.
         double t = 1;
@@ -58,7 +58,7 @@ OptimizerResult lbfgs(const Objective& f, const Eigen::VectorXd& u0, const Optim
             if (value <= r.value + armijo * t * slope) { accepted = true; break; }
             t *= 0.5;
         }
-        if (!accepted) break;
+        if (!accepted) { r.stop_reason = "line search failed"; break; }
         const Eigen::VectorXd s = trial - r.u, y = trial_g - g;
         r.last_step = s.norm();
         r.u = trial;
@@ -69,8 +69,9 @@ OptimizerResult lbfgs(const Objective& f, const Eigen::VectorXd& u0, const Optim
             history.emplace_back(s, y);
             if (static_cast<int>(history.size()) > memory) history.pop_front();
         }
-        if (r.last_step < options.min_step) break;
-        if (stalled(r.trace, options.window, options.relative_tolerance)) break;
+        if (options.on_iteration) options.on_iteration(r.iterations, value);
+        if (r.last_step < options.min_step) { r.stop_reason = "step below minimum"; break; }
+        if (converged(r.trace, options.convergence)) { r.stop_reason = "converged"; break; }
     }
     return r;
 }

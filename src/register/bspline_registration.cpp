@@ -1,12 +1,12 @@
-#include "bspline_registration.hpp"
-
+// The B-spline free-form deformation stage: L-BFGS on the control points through the
+// adjoint of B-spline interpolation, a bending penalty, the control grid refined
+// from level to level (coarser levels get a proportionally coarser grid).
 #include "alinea/bspline_field.hpp"
 #include "alinea/displacement.hpp"
-#include "alinea/error.hpp"
-#include "alinea/pyramid.hpp"
 #include "dense_level.hpp"
+#include "stage_runners.hpp"
 
-#include <chrono>
+#include <algorithm>
 
 namespace alinea {
 
@@ -27,20 +27,22 @@ void unflatten(const Eigen::VectorXd& v, VectorField<D>& f) {
 }  // namespace
 
 template <int D>
-DeformableResult<D> register_bspline(const RegistrationImages<D>& images, const DeformableStage& stage,
-                                     const Affine<D>& affine, RegistrationObserver* observer) {
-    if (observer) observer->stage_started();
+DeformableResult<D> run_bspline_stage(const RegistrationImages<D>& images, const DeformableStage& stage,
+                                      const BsplineOptions& bspline, const Affine<D>& affine,
+                                      DeformableStart<D> start, StageMonitor& monitor) {
     VectorField<D> displacement;  // the previous level's dense result, to start the next
     VectorField<D> coefficients;
-    for (int level = 0; level < stage.pyramid.levels(); ++level) {
-        const auto start = std::chrono::steady_clock::now();
+    const int levels = stage.pyramid.levels();
+    for (int level = std::clamp(start.first_level, 0, levels - 1); level < levels; ++level) {
         const int shrink = stage.pyramid.shrink[level];
         DenseLevel<D> dense(images, stage.pyramid, level, stage.metric, affine);
-        // Coarser levels get a proportionally coarser control grid (refined level by level).
-        const Grid<D> control = control_grid(dense.grid(), stage.spacing_mm * shrink);
-        coefficients = displacement.empty() ? VectorField<D>(control, Vec<D>::Zero())
-                                            : fit_coefficients(displacement, control);
-        const double bending = stage.bending / static_cast<double>(control.voxel_count());
+        const Grid<D> control = control_grid(dense.grid(), bspline.spacing * shrink);
+        if (!displacement.empty()) coefficients = fit_coefficients(displacement, control);
+        else if (start.field) coefficients = fit_coefficients(resample_field(*start.field, dense.grid()), control);
+        else coefficients = VectorField<D>(control, Vec<D>::Zero());
+        monitor.begin_level(level, levels, shrink, dense.grid().voxel_count(), model_name(stage.model),
+                            to_string(stage.metric), "lbfgs");
+        const double bending = bspline.bending / static_cast<double>(control.voxel_count());
         VectorField<D> force(dense.grid());
         VectorField<D> c(control);
         const Objective objective = [&](const Eigen::VectorXd& x, Eigen::VectorXd* gradient) {
@@ -58,35 +60,28 @@ DeformableResult<D> register_bspline(const RegistrationImages<D>& images, const 
         options.max_iterations = stage.pyramid.iterations[level];
         options.initial_step = dense.grid().spacing().minCoeff();
         options.min_step = 0.01 * options.initial_step;
-        options.relative_tolerance = 1e-5;
-        LevelReport report;
+        options.convergence = stage.convergence;
+        options.on_iteration = monitor.iteration_callback(options.max_iterations);
         const Eigen::VectorXd x0 = flatten(coefficients);
-        report.initial_value = objective(x0, nullptr);
-        report.result = lbfgs(objective, x0, options);
-        unflatten(report.result.u, coefficients);
+        const double initial_value = objective(x0, nullptr);
+        OptimizerResult result = lbfgs(objective, x0, options);
+        unflatten(result.u, coefficients);
         displacement = bspline_displacement(coefficients, dense.grid());
-        if (observer) {
-            report.level = level;
-            report.levels = stage.pyramid.levels();
-            report.shrink = shrink;
-            report.model = "bspline";
-            report.metric = to_string(stage.metric);
-            report.optimizer = "lbfgs";
-            report.samples = dense.grid().voxel_count();
-            report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            observer->level_done(report);
-        }
+        monitor.end_level(std::move(result), initial_value);
     }
     DeformableResult<D> result;
     result.warp = bspline_displacement(coefficients, images.fixed.grid());
+    result.jacobian = jacobian_summary(jacobian_determinant(result.warp));
     result.inverse_warp = invert(result.warp, 20, &result.inverse_residual);
     result.control_points = std::move(coefficients);
     return result;
 }
 
-template DeformableResult<2> register_bspline<2>(const RegistrationImages<2>&, const DeformableStage&,
-                                                 const Affine<2>&, RegistrationObserver*);
-template DeformableResult<3> register_bspline<3>(const RegistrationImages<3>&, const DeformableStage&,
-                                                 const Affine<3>&, RegistrationObserver*);
+template DeformableResult<2> run_bspline_stage<2>(const RegistrationImages<2>&, const DeformableStage&,
+                                                  const BsplineOptions&, const Affine<2>&, DeformableStart<2>,
+                                                  StageMonitor&);
+template DeformableResult<3> run_bspline_stage<3>(const RegistrationImages<3>&, const DeformableStage&,
+                                                  const BsplineOptions&, const Affine<3>&, DeformableStart<3>,
+                                                  StageMonitor&);
 
 }  // namespace alinea

@@ -1,77 +1,20 @@
 #include "alinea/deformable_registration.hpp"
 
 #include "alinea/displacement.hpp"
-#include "alinea/error.hpp"
-#include "alinea/interpolate.hpp"
 #include "alinea/parallel.hpp"
 #include "alinea/pyramid.hpp"
-#include "alinea/resample.hpp"
 #include "alinea/smooth.hpp"
-#include "bspline_registration.hpp"
 #include "dense_level.hpp"
+#include "stage_runners.hpp"
 
-#include <charconv>
-#include <chrono>
+#include <algorithm>
 #include <cmath>
-#include <optional>
-#include <sstream>
 
 namespace alinea {
 
-namespace {
-
-double parse_positive(const std::string& spec, const std::string& key, const std::string& value) {
-    double v = 0;
-    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-    if (ec != std::errc() || end != value.data() + value.size() || !(v >= 0) || v > 100)
-        throw Error("transform '" + spec + "': " + key + " must be a number in [0, 100], got '" + value + "'");
-    return v;
-}
-
-}  // namespace
-
-bool is_deformable_spec(const std::string& spec) {
-    const std::string name = spec.substr(0, spec.find(':'));
-    return name == "diffeo" || name == "greedy" || name == "bspline";
-}
-
-DeformableStage parse_deformable(const std::string& spec) {
-    DeformableStage s;
-    const size_t colon = spec.find(':');
-    const std::string name = spec.substr(0, colon);
-    if (name == "greedy") s.model = DeformableModel::greedy;
-    else if (name == "bspline") s.model = DeformableModel::bspline;
-    else if (name != "diffeo")
-        throw Error("unknown deformable transform '" + name + "' (expected diffeo, greedy or bspline)");
-    if (colon == std::string::npos) return s;
-    std::stringstream rest(spec.substr(colon + 1));
-    std::string item;
-    while (std::getline(rest, item, ',')) {
-        const size_t eq = item.find('=');
-        const std::string key = item.substr(0, eq), value = eq == std::string::npos ? "" : item.substr(eq + 1);
-        if (key == "step") s.step = parse_positive(spec, key, value);
-        else if (key == "fluid") s.fluid_sigma = parse_positive(spec, key, value);
-        else if (key == "elastic") s.elastic_sigma = parse_positive(spec, key, value);
-        else if (key == "spacing" && s.model == DeformableModel::bspline) s.spacing_mm = parse_positive(spec, key, value);
-        else if (key == "bending" && s.model == DeformableModel::bspline) s.bending = parse_positive(spec, key, value);
-        else
-            throw Error("transform '" + spec + "': unknown key '" + key + "' (known: " +
-                        (s.model == DeformableModel::bspline ? "spacing, bending" : "step, fluid, elastic") + ")");
-    }
-    if (s.step <= 0) throw Error("transform '" + spec + "': step must be > 0");
-    if (s.spacing_mm < 1) throw Error("transform '" + spec + "': spacing must be at least 1 mm");
-    return s;
-}
-
 std::string describe(const DeformableStage& s) {
-    std::ostringstream o;
-    if (s.model == DeformableModel::bspline) {
-        o << "bspline:spacing=" << s.spacing_mm << ",bending=" << s.bending;
-        return o.str();
-    }
-    o << (s.model == DeformableModel::greedy ? "greedy" : "diffeo") << ":step=" << s.step << ",fluid=" << s.fluid_sigma
-      << ",elastic=" << s.elastic_sigma;
-    return o.str();
+    return "--transform " + to_string(s.model) + " --metric " + to_string(s.metric) + " " + describe(s.pyramid) +
+           " --convergence " + format_number(s.convergence.tolerance) + "," + std::to_string(s.convergence.window);
 }
 
 namespace {
@@ -88,68 +31,128 @@ VectorField<D> iteration_exponential(const VectorField<D>& v) {
     return resample_field(exponential(resample_field(v, coarse)), v.grid());
 }
 
+// The dense models (diffeo, greedy): the field is a velocity or a displacement.
+template <int D>
+DeformableResult<D> run_dense(const RegistrationImages<D>& images, const DeformableStage& stage,
+                              const DenseFieldOptions& options, bool diffeo, const Affine<D>& affine,
+                              DeformableStart<D> start, StageMonitor& monitor) {
+    const VectorField<D>* initial_field = start.field;
+    // The field is the initial field (a warm start) plus what the levels have added.
+    // Only the added part goes from level to level: the initial field is resampled
+    // afresh from its own grid at each level, so its detail survives the coarse levels.
+    VectorField<D> field;  // velocity (diffeo) or displacement (greedy), on the level's grid
+    VectorField<D> added;  // field minus the initial field, on the previous level's grid
+    const int levels = stage.pyramid.levels();
+    for (int level = std::clamp(start.first_level, 0, levels - 1); level < levels; ++level) {
+        DenseLevel<D> dense(images, stage.pyramid, level, stage.metric, affine);
+        const Grid<D>& grid = dense.grid();
+        const VectorField<D> base = initial_field ? resample_field(*initial_field, grid) : VectorField<D>();
+        field = added.empty() ? VectorField<D>(grid, Vec<D>::Zero()) : resample_field(added, grid);
+        if (!base.empty()) parallel_for(field.voxel_count(), [&](Index i) { field[i] += base[i]; });
+        monitor.begin_level(level, levels, stage.pyramid.shrink[level], grid.voxel_count(), model_name(stage.model),
+                            to_string(stage.metric), "fixed-step gradient descent");
+        const double spacing = grid.spacing().minCoeff();
+        const VecD<D> fluid = VecD<D>::Constant(options.fluid), elastic = VecD<D>::Constant(options.elastic);
+        VectorField<D> update(grid);
+        OptimizerResult result;
+        result.stop_reason = "iterations";
+        double initial_value = 0;
+        const int max_iterations = stage.pyramid.iterations[level];
+        for (int it = 0; it < max_iterations; ++it) {
+            const double value = diffeo ? dense.force(iteration_exponential(field), update) : dense.force(field, update);
+            if (it == 0) initial_value = value;
+            result.trace.push_back(value);
+            result.value = value;
+            if (converged(result.trace, stage.convergence)) {
+                result.stop_reason = "converged";
+                break;
+            }
+            gaussian_smooth(update, fluid);
+            const double largest = max_norm(update);
+            if (!(largest > 0)) {
+                result.stop_reason = "zero gradient";
+                break;
+            }
+            const float scale = static_cast<float>(options.step * spacing / largest);
+            parallel_for(field.voxel_count(), [&](Index i) { field[i] += scale * update[i]; });
+            gaussian_smooth(field, elastic);
+            ++result.iterations;
+            monitor.iteration(result.iterations, max_iterations, value);
+        }
+        result.evaluations = static_cast<int>(result.trace.size());
+        monitor.end_level(std::move(result), initial_value);
+        if (level + 1 == levels && field.grid().same_as(images.fixed.grid())) break;  // field is the result
+        added = std::move(field);
+        if (!base.empty()) parallel_for(added.voxel_count(), [&](Index i) { added[i] -= base[i]; });
+        if (level + 1 == levels) {  // the finest level is coarser than the fixed grid
+            field = resample_field(added, images.fixed.grid());
+            if (initial_field) {
+                const VectorField<D> full = resample_field(*initial_field, images.fixed.grid());
+                parallel_for(field.voxel_count(), [&](Index i) { field[i] += full[i]; });
+            }
+        }
+    }
+    DeformableResult<D> r;
+    if (diffeo) {
+        r.warp = exponential(field);
+        r.jacobian = jacobian_summary(jacobian_determinant(r.warp));  // before the inverse: less memory at once
+        // exp(-v) without a copy of v (negation is exact, so v comes back unchanged).
+        const auto negate = [&] { parallel_for(field.voxel_count(), [&](Index i) { field[i] = -field[i]; }); };
+        negate();
+        r.inverse_warp = exponential(field);
+        negate();
+        r.inverse_residual = inverse_residual(r.warp, r.inverse_warp);
+        r.velocity = std::move(field);
+    } else {
+        r.warp = std::move(field);
+        r.jacobian = jacobian_summary(jacobian_determinant(r.warp));
+        r.inverse_warp = invert(r.warp, 20, &r.inverse_residual);
+    }
+    return r;
+}
+
 }  // namespace
 
 template <int D>
-DeformableResult<D> register_deformable(const RegistrationImages<D>& images, const DeformableStage& stage,
-                                        const Affine<D>& affine, RegistrationObserver* observer) {
+DeformableResult<D> run_deformable_stage(const RegistrationImages<D>& images, const DeformableStage& stage,
+                                         const Affine<D>& affine, DeformableStart<D> start, StageMonitor& monitor) {
     stage.pyramid.validate();
-    if (stage.model == DeformableModel::bspline) return register_bspline(images, stage, affine, observer);
-    if (observer) observer->stage_started();
-    const bool diffeo = stage.model == DeformableModel::diffeo;
-    VectorField<D> field;  // velocity (diffeo) or displacement (greedy), on the level's grid
-    for (int level = 0; level < stage.pyramid.levels(); ++level) {
-        const auto start = std::chrono::steady_clock::now();
-        const int shrink = stage.pyramid.shrink[level];
-        DenseLevel<D> dense(images, stage.pyramid, level, stage.metric, affine);
-        field = field.empty() ? VectorField<D>(dense.grid(), Vec<D>::Zero()) : resample_field(field, dense.grid());
-        const double spacing = dense.grid().spacing().minCoeff();
-        const VecD<D> fluid = VecD<D>::Constant(stage.fluid_sigma), elastic = VecD<D>::Constant(stage.elastic_sigma);
-        VectorField<D> update(dense.grid());
-        LevelReport report;
-        for (int it = 0; it < stage.pyramid.iterations[level]; ++it) {
-            const double value = diffeo ? dense.force(iteration_exponential(field), update) : dense.force(field, update);
-            if (it == 0) report.initial_value = value;
-            report.result.trace.push_back(value);
-            gaussian_smooth(update, fluid);
-            const double largest = max_norm(update);
-            if (!(largest > 0)) break;
-            const float scale = static_cast<float>(stage.step * spacing / largest);
-            parallel_for(field.voxel_count(), [&](Index i) { field[i] += scale * update[i]; });
-            gaussian_smooth(field, elastic);
-            ++report.result.iterations;
+    struct Runner {
+        const RegistrationImages<D>& images;
+        const DeformableStage& stage;
+        const Affine<D>& affine;
+        DeformableStart<D> start;
+        StageMonitor& monitor;
+        DeformableResult<D> operator()(const DiffeoOptions& o) const {
+            return run_dense(images, stage, o, true, affine, start, monitor);
         }
-        if (observer) {
-            report.level = level;
-            report.levels = stage.pyramid.levels();
-            report.shrink = shrink;
-            report.model = diffeo ? "diffeo" : "greedy";
-            report.metric = to_string(stage.metric);
-            report.optimizer = "fixed-step gradient descent";
-            report.samples = dense.grid().voxel_count();
-            report.result.evaluations = report.result.iterations;
-            report.result.value = report.result.trace.empty() ? 0 : report.result.trace.back();
-            report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            observer->level_done(report);
+        DeformableResult<D> operator()(const GreedyOptions& o) const {
+            return run_dense(images, stage, o, false, affine, start, monitor);
         }
-    }
-    if (!field.grid().same_as(images.fixed.grid())) field = resample_field(field, images.fixed.grid());
-    DeformableResult<D> result;
-    if (diffeo) {
-        result.warp = exponential(field);
-        for (Vec<D>& v : field.voxels()) v = -v;
-        result.inverse_warp = exponential(field);
-        result.inverse_residual = inverse_residual(result.warp, result.inverse_warp);
-    } else {
-        result.warp = std::move(field);
-        result.inverse_warp = invert(result.warp, 20, &result.inverse_residual);
-    }
-    return result;
+        DeformableResult<D> operator()(const BsplineOptions& o) const {
+            return run_bspline_stage(images, stage, o, affine, start, monitor);
+        }
+    };
+    if (start.field && start.field->empty()) throw Error("the initial deformation field is empty");
+    return std::visit(Runner{images, stage, affine, start, monitor}, stage.model);
 }
 
-template DeformableResult<2> register_deformable<2>(const RegistrationImages<2>&, const DeformableStage&,
-                                                    const Affine<2>&, RegistrationObserver*);
-template DeformableResult<3> register_deformable<3>(const RegistrationImages<3>&, const DeformableStage&,
-                                                    const Affine<3>&, RegistrationObserver*);
+template <int D>
+DeformableResult<D> register_deformable(const RegistrationImages<D>& images, const DeformableStage& stage,
+                                        const Affine<D>& affine, DeformableStart<D> start,
+                                        RegistrationObserver* observer) {
+    StageMonitor monitor(observer, 0, 1, describe(stage));
+    return run_deformable_stage(images, stage, affine, start, monitor);
+}
+
+#define ALINEA_INSTANTIATE(D)                                                                                     \
+    template DeformableResult<D> run_deformable_stage<D>(const RegistrationImages<D>&, const DeformableStage&,  \
+                                                         const Affine<D>&, DeformableStart<D>, StageMonitor&);   \
+    template DeformableResult<D> register_deformable<D>(const RegistrationImages<D>&, const DeformableStage&,   \
+                                                        const Affine<D>&, DeformableStart<D>,                    \
+                                                        RegistrationObserver*);
+ALINEA_INSTANTIATE(2)
+ALINEA_INSTANTIATE(3)
+#undef ALINEA_INSTANTIATE
 
 }  // namespace alinea

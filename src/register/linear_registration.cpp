@@ -1,57 +1,22 @@
 #include "alinea/linear_registration.hpp"
 
 #include "alinea/error.hpp"
+#include "alinea/option_spec.hpp"
 #include "alinea/pyramid.hpp"
 #include "alinea/resample.hpp"
 #include "dense_level.hpp"
 #include "linear_objective.hpp"
 #include "moving_grid_objective.hpp"
+#include "stage_runners.hpp"
 
-#include <chrono>
+#include <cmath>
 #include <functional>
 #include <memory>
-#include <cmath>
-#include <list>
-#include <tuple>
 #include <optional>
 
 namespace alinea {
 
 namespace {
-
-// Smoothed and shrunk images, computed once per (image, shrink, sigma). A coarse
-// level is derived from a finer cached one when there is one (Gaussian sigmas add in
-// quadrature), which costs a fraction of smoothing the full image again.
-template <int D>
-class PyramidCache {
-public:
-    // sigma_voxels: in voxels of the full image.
-    const ScalarImage<D>& level(const ScalarImage<D>& image, int shrink, double sigma_voxels) {
-        if (shrink == 1 && sigma_voxels <= 0) return image;  // the finest level is the image itself
-        const Key key{&image, shrink, sigma_voxels};
-        for (auto& [k, v] : entries_)
-            if (k == key) return v;
-        // The coarsest cached finer level this one can be derived from.
-        const ScalarImage<D>* source = &image;
-        int source_shrink = 1;
-        double source_sigma = 0;
-        for (auto& [k, v] : entries_) {
-            const auto [img, s, sigma] = k;
-            if (img == &image && s > source_shrink && s < shrink && shrink % s == 0 && sigma <= sigma_voxels) {
-                source = &v;
-                source_shrink = s;
-                source_sigma = sigma;
-            }
-        }
-        const double extra = std::sqrt(sigma_voxels * sigma_voxels - source_sigma * source_sigma) / source_shrink;
-        entries_.emplace_back(key, pyramid_level(*source, shrink / source_shrink, extra));
-        return entries_.back().second;
-    }
-
-private:
-    using Key = std::tuple<const ScalarImage<D>*, int, double>;
-    std::list<std::pair<Key, ScalarImage<D>>> entries_;  // a list: references stay valid
-};
 
 // Typical distance of the fixed image's points from its centre: a rotation of one
 // radian moves such points this many millimetres.
@@ -62,9 +27,18 @@ double typical_radius(const Grid<D>& grid) {
     return 0.5 * (grid.linear() * extent.asDiagonal()).colwise().norm().norm() / std::sqrt(static_cast<double>(D));
 }
 
+}  // namespace
+
+std::string describe(const LinearStage& s) {
+    return "--transform " + to_string(s.model) + " --metric " + to_string(s.metric) + " " + describe(s.pyramid) +
+           " --convergence " + format_number(s.convergence.tolerance) + "," + std::to_string(s.convergence.window) +
+           " --optimizer " + to_string(s.optimizer) + " --samples " + std::to_string(s.max_samples) +
+           (s.space == LinearStage::Space::moving ? " --space moving" : "");
+}
+
 template <int D>
-Affine<D> register_stage(const RegistrationImages<D>& images, const LinearStage& stage, const Affine<D>& initial,
-                         PyramidCache<D>& pyramid, RegistrationObserver* observer) {
+Affine<D> run_linear_stage(const RegistrationImages<D>& images, const LinearStage& stage, const Affine<D>& initial,
+                           PyramidCache<D>& pyramid, StageMonitor& monitor) {
     stage.pyramid.validate();
     const LinearParameterization<D> model(stage.model, images.fixed.grid().center());
     const Parameters scales = model.physical_scales(typical_radius(images.fixed.grid()));
@@ -74,7 +48,6 @@ Affine<D> register_stage(const RegistrationImages<D>& images, const LinearStage&
         for (const ScalarImage<D>* image : {&images.fixed, &images.moving})
             pyramid.level(*image, stage.pyramid.shrink[level], stage.pyramid.sigma_voxels(level, image->grid()));
     for (int level = 0; level < stage.pyramid.levels(); ++level) {
-        const auto start = std::chrono::steady_clock::now();
         const int shrink = stage.pyramid.shrink[level];
         const ScalarImage<D>& fixed =
             pyramid.level(images.fixed, shrink, stage.pyramid.sigma_voxels(level, images.fixed.grid()));
@@ -106,48 +79,44 @@ Affine<D> register_stage(const RegistrationImages<D>& images, const LinearStage&
             if (gradient) *gradient = gradient->cwiseQuotient(scales);
             return value;
         };
+        monitor.begin_level(level, stage.pyramid.levels(), shrink, samples, to_string(stage.model),
+                            to_string(stage.metric), to_string(stage.optimizer));
         const double spacing = fixed.grid().spacing().minCoeff();
         OptimizerOptions options;
         options.max_iterations = stage.pyramid.iterations[level];
         options.initial_step = spacing;
         options.min_step = 0.002 * spacing;
+        options.convergence = stage.convergence;
+        options.on_iteration = monitor.iteration_callback(options.max_iterations);
         const Eigen::VectorXd u0 = theta.cwiseProduct(scales);
-        LevelReport report;
-        report.initial_value = f(u0, nullptr);
-        report.result = minimize(stage.optimizer, f, u0, options);
-        theta = report.result.u.cwiseQuotient(scales);
-        if (observer) {
-            report.level = level;
-            report.levels = stage.pyramid.levels();
-            report.shrink = shrink;
-            report.model = to_string(stage.model);
-            report.metric = to_string(stage.metric);
-            report.optimizer = to_string(stage.optimizer);
-            report.samples = samples;
-            report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            observer->level_done(report);
-        }
+        const double initial_value = f(u0, nullptr);
+        OptimizerResult result = minimize(stage.optimizer, f, u0, options);
+        theta = result.u.cwiseQuotient(scales);
+        monitor.end_level(std::move(result), initial_value);
     }
     return initial.after(model.affine(theta));
 }
-
-}  // namespace
 
 template <int D>
 Affine<D> register_linear(const RegistrationImages<D>& images, const std::vector<LinearStage>& stages,
                           const Affine<D>& initial, RegistrationObserver* observer) {
     PyramidCache<D> pyramid;
     Affine<D> transform = initial;
-    for (size_t s = 0; s < stages.size(); ++s) {
-        if (observer) observer->stage_started();
-        transform = register_stage(images, stages[s], transform, pyramid, observer);
+    const int count = static_cast<int>(stages.size());
+    for (int s = 0; s < count; ++s) {
+        StageMonitor monitor(observer, s, count, describe(stages[s]));
+        transform = run_linear_stage(images, stages[s], transform, pyramid, monitor);
     }
     return transform;
 }
 
-template Affine<2> register_linear<2>(const RegistrationImages<2>&, const std::vector<LinearStage>&,
-                                      const Affine<2>&, RegistrationObserver*);
-template Affine<3> register_linear<3>(const RegistrationImages<3>&, const std::vector<LinearStage>&,
-                                      const Affine<3>&, RegistrationObserver*);
+#define ALINEA_INSTANTIATE(D)                                                                                  \
+    template Affine<D> run_linear_stage<D>(const RegistrationImages<D>&, const LinearStage&, const Affine<D>&, \
+                                           PyramidCache<D>&, StageMonitor&);                                   \
+    template Affine<D> register_linear<D>(const RegistrationImages<D>&, const std::vector<LinearStage>&,      \
+                                          const Affine<D>&, RegistrationObserver*);
+ALINEA_INSTANTIATE(2)
+ALINEA_INSTANTIATE(3)
+#undef ALINEA_INSTANTIATE
 
 }  // namespace alinea

@@ -1,6 +1,7 @@
 #include "alinea/pyramid_schedule.hpp"
 
 #include "alinea/error.hpp"
+#include "alinea/option_spec.hpp"
 
 #include <charconv>
 #include <sstream>
@@ -44,9 +45,14 @@ std::string format_list(const std::vector<int>& values) {
 }
 
 std::string format_sigmas(const std::vector<double>& values, bool in_mm) {
-    std::ostringstream s;
-    for (size_t i = 0; i < values.size(); ++i) s << (i ? "x" : "") << values[i];
-    return s.str() + (in_mm ? "mm" : "vox");
+    std::string s;
+    for (size_t i = 0; i < values.size(); ++i) s += (i ? "x" : "") + format_number(values[i]);
+    return s + (in_mm ? "mm" : "vox");
+}
+
+std::string describe(const PyramidSchedule& p) {
+    return "--levels " + format_list(p.shrink) + " --smoothing " + format_sigmas(p.smoothing, p.smoothing_in_mm) +
+           " --iterations " + format_list(p.iterations);
 }
 
 void PyramidSchedule::validate() const {

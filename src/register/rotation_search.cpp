@@ -1,6 +1,8 @@
 #include "alinea/rotation_search.hpp"
 
+#include "alinea/error.hpp"
 #include "alinea/initialize.hpp"
+#include "alinea/option_spec.hpp"
 #include "alinea/pyramid.hpp"
 #include "alinea/resample.hpp"
 #include "linear_objective.hpp"
@@ -10,6 +12,24 @@
 #include <optional>
 
 namespace alinea {
+
+RotationSearch RotationSearch::parse(const std::string& text) {
+    const OptionSpec spec = parse_option_spec(text, "initialisation");
+    if (spec.name != "search") throw Error("initialisation '" + text + "' is not a rotation search");
+    RotationSearch s;
+    for (const auto& [key, value] : spec.keys) {
+        if (key == "range") s.range_degrees = option_double(spec, "initialisation", key, value, 0, 180);
+        else if (key == "step") s.step_degrees = option_double(spec, "initialisation", key, value, 1, 180);
+        else if (key == "shrink") s.shrink = option_int(spec, "initialisation", key, value, 1, 64);
+        else reject_option_key(spec, "initialisation", key, "range, step, shrink");
+    }
+    return s;
+}
+
+std::string RotationSearch::spec() const {
+    return "search:range=" + format_number(range_degrees) + ",step=" + format_number(step_degrees) +
+           ",shrink=" + std::to_string(shrink);
+}
 
 template <int D>
 Affine<D> search_rotations(const RegistrationImages<D>& images, const RotationSearch& search) {

@@ -30,8 +30,22 @@ cmp -s "$tmp/applied.nii.gz" "$tmp/t1/warped.nii.gz" || fail "apply with the aff
   || fail "evaluate rejected [file,1]"
 grep -q "mean 0.0000 mm" "$tmp/eval.txt" || { cat "$tmp/eval.txt"; fail "evaluate of a transform against itself is not 0 mm"; }
 
-# Help lists the stage options.
-"$alinea" register --help | grep -q -- "--metric SPEC" || fail "register --help does not describe stage options"
+# Help lists the stage options and every deformable model; the top level does not
+# call register "linear".
+"$alinea" register --help > "$tmp/help.txt"
+grep -q -- "--metric SPEC" "$tmp/help.txt" || fail "register --help does not describe stage options"
+for model in diffeo greedy bspline; do
+  grep -q "$model:" "$tmp/help.txt" || fail "register --help does not list the $model model"
+done
+"$alinea" --help | grep register > "$tmp/top.txt"
+if grep -qi linear "$tmp/top.txt"; then fail "the top-level help calls register linear"; fi
+
+# The log holds the command that reproduces the run: run it again, same bytes.
+cmd=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["command"])' "$tmp/t1/log.json")
+case "$cmd" in *"--init identity"*"--convergence"*) ;; *) fail "the logged command does not spell out the plan: $cmd";; esac
+cmd=${cmd#alinea }
+eval "$alinea ${cmd//$tmp\/t1\//$tmp/again/} -q --threads 2" >/dev/null
+cmp -s "$tmp/t1/affine.txt" "$tmp/again/affine.txt" || fail "the logged command does not reproduce the affine"
 
 # Bad options: exit non-zero, one line on stderr that names the problem, no outputs.
 expect_error() {  # expect_error PATTERN ARGS...
@@ -49,6 +63,15 @@ expect_error "bogus" "${pair[@]}" --transform rigid --bogus 3
 expect_error "before the first --transform" "${pair[@]}" --metric ssd --transform rigid
 expect_error "same number of levels" "${pair[@]}" --transform rigid --levels 4x2x1 --iterations 10x10
 expect_error "shear" "${pair[@]}" --transform shear
+# Keys of one deformable model given to another, and options of linear stages given
+# to the deformable one: one line naming the key and the allowed keys.
+expect_error "unknown key 'fluid' for bspline (known: spacing, bending)" "${pair[@]}" --transform bspline:fluid=2
+expect_error "unknown key 'step' for bspline" "${pair[@]}" --transform bspline:step=0.5
+expect_error "unknown key 'spacing' for diffeo (known: step, fluid, elastic)" "${pair[@]}" --transform diffeo:spacing=8
+expect_error "unknown key 'bending' for greedy" "${pair[@]}" --transform greedy:bending=1
+expect_error "linear stages only" "${pair[@]}" --transform diffeo --optimizer lbfgs
+expect_error "unknown optimizer 'adam'" "${pair[@]}" --transform rigid --optimizer adam
+expect_error "range, step, shrink" "${pair[@]}" --init search:angles=3 --transform rigid
 expect_error "nope.png" -f "$tmp/nope.png" -m "$moving" --transform rigid
 expect_error "moving" -f "$fixed" --transform rigid
 echo "register CLI: all checks passed"

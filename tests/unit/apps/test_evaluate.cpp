@@ -3,7 +3,7 @@
 // on another grid.
 #include "alinea/displacement.hpp"
 #include "alinea/evaluate.hpp"
-#include "alinea/resample.hpp"
+#include "alinea/resample_chain.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,8 +3,9 @@
 // image back onto the fixed one, the inverse chain undoes the truth, the written files
 // mean the same chain, and a seed gives the same bytes for any thread count.
 #include "alinea/displacement.hpp"
+#include "alinea/transform_chain_file.hpp"
 #include "alinea/nifti.hpp"
-#include "alinea/resample.hpp"
+#include "alinea/resample_chain.hpp"
 #include "alinea/simulate.hpp"
 #include "alinea/parallel.hpp"
 #include "alinea/transform_file.hpp"

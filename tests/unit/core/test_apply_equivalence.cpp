@@ -2,7 +2,7 @@
 // does, and must compose `-t A -t B` in ANTs' order (a reference point goes through
 // the first listed first: x -> B(A(x)), as `-t warp -t affine` is affine(warp(x))).
 #include "alinea/nifti.hpp"
-#include "alinea/resample.hpp"
+#include "alinea/resample_chain.hpp"
 #include "alinea/transform_file.hpp"
 
 #include "unit/test_support.hpp"

@@ -3,6 +3,7 @@
 // linear function is its coefficient vector, shrunk grids keep their centre.
 #include "alinea/gradient.hpp"
 #include "alinea/pyramid.hpp"
+#include "alinea/pyramid_schedule.hpp"
 #include "alinea/smooth.hpp"
 
 #include "unit/test_support.hpp"
@@ -271,4 +272,44 @@ TEST(Pyramid, FactorOneOnlySmooths) {
     gaussian_smooth(expected, VecD<2>(2.0, 2.0));
     for (Index o = 0; o < grid.voxel_count(); ++o) ASSERT_EQ(level[o], expected[o]);
     EXPECT_LT(level.at({15, 10}), 0.1f);
+}
+
+// Sigmas in mm on a thick-slice grid (1 x 1 x 3 mm): each axis gets mm / spacing
+// voxels, so an impulse becomes the same Gaussian in mm along every axis (a single
+// isotropic voxel sigma would give 9 mm along z instead of 3).
+TEST(Pyramid, SigmaInMillimetresIsTheSameGaussianOnAnAnisotropicGrid) {
+    const Grid<3> grid = Grid<3>::from_spacing({41, 41, 21}, VecD<3>(1, 1, 3), VecD<3>(-20, -20, -30));
+    ScalarImage<3> image(grid, 0.0f);
+    image.at({20, 20, 10}) = 1.0f;
+    PyramidSchedule schedule{{1}, {3.0}, true, {1}};
+    const VecD<3> sigma = schedule.sigma_voxels(0, grid);
+    EXPECT_NEAR(sigma[0], 3.0, 1e-12);
+    EXPECT_NEAR(sigma[2], 1.0, 1e-12);
+    const ScalarImage<3> smooth = pyramid_level(image, 1, sigma);
+    // The reference: a Gaussian of sigma 3 mm about the impulse, sampled on the grid
+    // and normalised to the same total (the kernels are normalised discrete Gaussians).
+    const VecD<3> centre = grid.physical(VecD<3>(20, 20, 10));
+    ScalarImage<3> reference = sample_function(grid, [&](const VecD<3>& p) {
+        return std::exp(-(p - centre).squaredNorm() / (2 * 9.0));
+    });
+    double total = 0;
+    for (float v : reference.voxels()) total += v;
+    for (float& v : reference.voxels()) v = static_cast<float>(v / total);
+    float peak = 0, worst = 0;
+    for (Index o = 0; o < grid.voxel_count(); ++o) {
+        peak = std::max(peak, reference[o]);
+        worst = std::max(worst, std::abs(smooth[o] - reference[o]));
+    }
+    EXPECT_LT(worst, 0.03f * peak) << "largest difference from the reference Gaussian, relative to its peak";
+    // Second moments along x and z, in mm^2: both sigma^2 = 9 (truncation at 3 sigma
+    // and the discrete kernel take off a few per cent).
+    double mxx = 0, mzz = 0, mass = 0;
+    for (Index o = 0; o < grid.voxel_count(); ++o) {
+        const VecD<3> d = grid.physical(voxel_index(grid, o)) - centre;
+        mxx += smooth[o] * d[0] * d[0];
+        mzz += smooth[o] * d[2] * d[2];
+        mass += smooth[o];
+    }
+    EXPECT_NEAR(mxx / mass, 9.0, 0.5);
+    EXPECT_NEAR(mzz / mass, 9.0, 0.5);
 }

@@ -2,7 +2,7 @@
 // anisotropic grids; and the promise that results do not depend on the thread count.
 #include "alinea/gradient.hpp"
 #include "alinea/parallel.hpp"
-#include "alinea/resample.hpp"
+#include "alinea/resample_chain.hpp"
 #include "alinea/smooth.hpp"
 
 #include "unit/test_support.hpp"

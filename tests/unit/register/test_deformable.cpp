@@ -3,11 +3,12 @@
 // field; scored by the Dice overlap of label maps warped back, against the overlap
 // before registration, and by the Jacobian (no folding) and the inverse's residual.
 #include "alinea/deformable_registration.hpp"
+#include "alinea/registration_plan.hpp"
 #include "alinea/displacement.hpp"
 #include "alinea/evaluate.hpp"
 #include "alinea/image_io.hpp"
 #include "alinea/pyramid.hpp"
-#include "alinea/resample.hpp"
+#include "alinea/resample_chain.hpp"
 #include "alinea/smooth.hpp"
 
 #include <gtest/gtest.h>
@@ -72,7 +73,7 @@ void check_recovery(const ScalarImage<D>& fixed, const ScalarImage<D>& fixed_lab
     EXPECT_GT(after, before + 0.05) << "before " << before;
     const std::string model = describe(stage);
     SCOPED_TRACE(model);
-    if (stage.model == DeformableModel::diffeo) {  // invertible by construction: no folding
+    if (std::holds_alternative<DiffeoOptions>(stage.model)) {  // invertible by construction: no folding
         const ScalarImage<D> det = jacobian_determinant(r.warp);
         EXPECT_GT(*std::min_element(det.voxels().begin(), det.voxels().end()), 0.0f);
     }
@@ -85,9 +86,9 @@ TEST(Deformable, RecoversASmoothDeformationOfABrainSlice) {
     const ScalarImage<2> fixed =
         read_image<2>("/usr/share/doc/insighttoolkit5-examples/examples/Data/BrainProtonDensitySlice.png");
     const ScalarImage<2> labels = classes(fixed, {40, 110, 170});
-    for (DeformableModel model : {DeformableModel::diffeo, DeformableModel::greedy, DeformableModel::bspline}) {
-        DeformableStage stage;
-        stage.model = model;
+    for (DeformableModel model : {DeformableModel{DiffeoOptions{}}, DeformableModel{GreedyOptions{}},
+                                  DeformableModel{BsplineOptions{}}}) {
+        DeformableStage stage = default_deformable_stage(model);
         stage.pyramid = {{4, 2, 1}, {2, 1, 0}, false, {100, 60, 30}};
         check_recovery(fixed, labels, random_velocity(fixed.grid(), 5.0, 12.0, 3), stage, 0.9);
     }
@@ -109,9 +110,9 @@ TEST(Deformable, RecoversASmoothDeformationOfThe2DPhantom) {
     if (!std::filesystem::exists(peer)) GTEST_SKIP() << "no peer data at " << peer;
     const ScalarImage<2> fixed = middle_slice(read_image<3>(peer + "phantom01_fixed.nii.gz"));
     const ScalarImage<2> labels = middle_slice(read_image<3>(peer + "phantom01_source.nii.gz"));
-    for (DeformableModel model : {DeformableModel::diffeo, DeformableModel::greedy, DeformableModel::bspline}) {
-        DeformableStage stage;
-        stage.model = model;
+    for (DeformableModel model : {DeformableModel{DiffeoOptions{}}, DeformableModel{GreedyOptions{}},
+                                  DeformableModel{BsplineOptions{}}}) {
+        DeformableStage stage = default_deformable_stage(model);
         stage.pyramid = {{4, 2, 1}, {2, 1, 0}, false, {100, 60, 30}};
         check_recovery(fixed, labels, random_velocity(fixed.grid(), 5.0, 12.0, 4), stage, 0.95);
     }

@@ -20,7 +20,7 @@ TEST(Optimizer, BothMethodsFindTheMinimumOfAQuadratic) {
         o.max_iterations = 2000;
         o.initial_step = 1;
         o.min_step = 1e-7;
-        o.relative_tolerance = 0;
+        o.convergence.tolerance = 0;
         const OptimizerResult r = minimize(kind, quadratic, Eigen::Vector3d::Zero(), o);
         EXPECT_LT((r.u - Eigen::Vector3d(3, -2, 1)).norm(), 1e-3) << to_string(kind);
         // The trace only ever goes down.
@@ -41,7 +41,7 @@ TEST(Optimizer, AdaptiveStepGrowsAfterSuccessAndHalvesAfterFailure) {
     o.max_iterations = 6;
     o.initial_step = 1;
     o.min_step = 1e-9;
-    o.relative_tolerance = 0;
+    o.convergence.tolerance = 0;
     const OptimizerResult r = adaptive_gradient_descent(f, Eigen::VectorXd::Zero(1), o);
     // 1 + 1.1 + 1.21 + 1.331 + 1.4641 + 1.61051 = 7.71561 after six successful steps.
     EXPECT_NEAR(r.u[0], 7.71561, 1e-9);

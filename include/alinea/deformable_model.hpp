@@ -1,0 +1,62 @@
+#pragma once
+// The deformable models and their own options, one typed value per model (a key of
+// one model given to another is an error, never silently ignored):
+//   diffeo:  a stationary velocity field v; the deformation is exp(v) (scaling and
+//            squaring), its inverse exp(-v): smooth and invertible by construction.
+//   greedy:  a displacement field u updated directly (the fast classic); its inverse
+//            by fixed-point iteration.
+//   bspline: a cubic B-spline free-form deformation with a bending penalty.
+// On the command line: "diffeo", "greedy:step=0.25,fluid=3", "bspline:spacing=8".
+#include "alinea/option_spec.hpp"
+
+#include <string>
+#include <variant>
+
+namespace alinea {
+
+// Update rule shared by the dense models: each iteration takes the metric's dense
+// gradient, smooths it ("fluid" sigma), scales it so that its largest vector is
+// `step`, adds it to the field and smooths the field ("elastic" sigma). Step and
+// sigmas are in voxels of the pyramid level.
+struct DenseFieldOptions {
+    double step = 0.5;
+    double fluid = 2.0;
+    double elastic = 1.0;
+    bool operator==(const DenseFieldOptions&) const = default;
+};
+
+struct DiffeoOptions : DenseFieldOptions {
+    static constexpr const char* name = "diffeo";
+    static DiffeoOptions parse(const OptionSpec& spec);
+    std::string spec() const;
+    bool operator==(const DiffeoOptions&) const = default;
+};
+
+struct GreedyOptions : DenseFieldOptions {
+    static constexpr const char* name = "greedy";
+    static GreedyOptions parse(const OptionSpec& spec);
+    std::string spec() const;
+    bool operator==(const GreedyOptions&) const = default;
+};
+
+struct BsplineOptions {
+    static constexpr const char* name = "bspline";
+    double spacing = 8;      // control point spacing at the finest level, mm
+    double bending = 0.01;   // weight of the mean squared second difference
+    static BsplineOptions parse(const OptionSpec& spec);
+    std::string spec() const;
+    bool operator==(const BsplineOptions&) const = default;
+};
+
+using DeformableModel = std::variant<DiffeoOptions, GreedyOptions, BsplineOptions>;
+
+// True if the spec names a deformable model (whatever its keys).
+bool is_deformable_spec(const std::string& spec);
+// Throws alinea::Error naming an unknown model, or a key and the keys the model takes.
+DeformableModel parse_deformable_model(const std::string& spec);
+std::string to_string(const DeformableModel& model);  // the spec that reproduces it
+std::string model_name(const DeformableModel& model);  // "diffeo", "greedy", "bspline"
+// One line per model with its keys and defaults, for --help.
+std::string deformable_model_help();
+
+}  // namespace alinea

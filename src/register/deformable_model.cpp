@@ -1,0 +1,80 @@
+#include "alinea/deformable_model.hpp"
+
+#include "alinea/error.hpp"
+
+namespace alinea {
+
+namespace {
+
+constexpr const char* what = "transform";
+
+template <class Options>
+Options parse_dense(const OptionSpec& spec) {
+    Options o;
+    for (const auto& [key, value] : spec.keys) {
+        if (key == "step") o.step = option_double(spec, what, key, value, 1e-3, 10);
+        else if (key == "fluid") o.fluid = option_double(spec, what, key, value, 0, 100);
+        else if (key == "elastic") o.elastic = option_double(spec, what, key, value, 0, 100);
+        else reject_option_key(spec, what, key, "step, fluid, elastic");
+    }
+    return o;
+}
+
+std::string dense_spec(const char* name, const DenseFieldOptions& o) {
+    return std::string(name) + ":step=" + format_number(o.step) + ",fluid=" + format_number(o.fluid) +
+           ",elastic=" + format_number(o.elastic);
+}
+
+}  // namespace
+
+DiffeoOptions DiffeoOptions::parse(const OptionSpec& spec) { return parse_dense<DiffeoOptions>(spec); }
+GreedyOptions GreedyOptions::parse(const OptionSpec& spec) { return parse_dense<GreedyOptions>(spec); }
+std::string DiffeoOptions::spec() const { return dense_spec(name, *this); }
+std::string GreedyOptions::spec() const { return dense_spec(name, *this); }
+
+BsplineOptions BsplineOptions::parse(const OptionSpec& spec) {
+    BsplineOptions o;
+    for (const auto& [key, value] : spec.keys) {
+        if (key == "spacing") o.spacing = option_double(spec, what, key, value, 1, 1000);
+        else if (key == "bending") o.bending = option_double(spec, what, key, value, 0, 100);
+        else reject_option_key(spec, what, key, "spacing, bending");
+    }
+    return o;
+}
+
+std::string BsplineOptions::spec() const {
+    return std::string(name) + ":spacing=" + format_number(spacing) + ",bending=" + format_number(bending);
+}
+
+bool is_deformable_spec(const std::string& spec) {
+    const std::string name = spec.substr(0, spec.find(':'));
+    return name == DiffeoOptions::name || name == GreedyOptions::name || name == BsplineOptions::name;
+}
+
+DeformableModel parse_deformable_model(const std::string& text) {
+    const OptionSpec spec = parse_option_spec(text, what);
+    if (spec.name == DiffeoOptions::name) return DiffeoOptions::parse(spec);
+    if (spec.name == GreedyOptions::name) return GreedyOptions::parse(spec);
+    if (spec.name == BsplineOptions::name) return BsplineOptions::parse(spec);
+    throw Error("unknown deformable transform '" + spec.name + "' (expected diffeo, greedy or bspline)");
+}
+
+std::string to_string(const DeformableModel& model) {
+    return std::visit([](const auto& o) { return o.spec(); }, model);
+}
+
+std::string model_name(const DeformableModel& model) {
+    return std::visit([](const auto& o) { return std::string(o.name); }, model);
+}
+
+std::string deformable_model_help() {
+    return "                        " + DiffeoOptions{}.spec() +
+           "   velocity field, invertible\n"
+           "                        " + GreedyOptions{}.spec() +
+           "   displacement field\n"
+           "                        " + BsplineOptions{}.spec() +
+           "   B-spline FFD (mm)\n"
+           "                        (step, fluid, elastic in voxels of each level)\n";
+}
+
+}  // namespace alinea

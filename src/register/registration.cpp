@@ -1,0 +1,103 @@
+#include "alinea/registration.hpp"
+
+#include "alinea/displacement.hpp"
+#include "alinea/resample.hpp"
+#include "alinea/parallel.hpp"
+#include "stage_runners.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace alinea {
+
+template <int D>
+TransformChain<D> RegistrationResult<D>::transform() const {
+    TransformChain<D> chain;
+    if (deformation) chain.then(DisplacementField<D>{deformation->warp});
+    chain.then(affine);
+    return chain;
+}
+
+namespace {
+
+template <int D>
+Affine<D> initial_alignment(const InitialAlignment& init, const RegistrationImages<D>& images) {
+    if (const auto* search = std::get_if<RotationSearch>(&init)) return search_rotations(images, *search);
+    return initial_transform(std::get<Initialization>(init), images.fixed, images.moving);
+}
+
+}  // namespace
+
+template <int D>
+RegistrationResult<D> register_images(const RegistrationInputs<D>& in, const RegistrationPlan& plan,
+                                      RegistrationObserver& observer) {
+    const auto start = std::chrono::steady_clock::now();
+    if (in.fixed_mask && !in.fixed_mask->grid().same_as(in.fixed.grid()))
+        throw Error("the fixed mask's grid differs from the fixed image's");
+    if (in.moving_mask && !in.moving_mask->grid().same_as(in.moving.grid()))
+        throw Error("the moving mask's grid differs from the moving image's");
+    if (in.initial_field && !plan.deformable)
+        throw Error("an initial deformation field was given but the plan has no deformable stage");
+    const RegistrationImages<D> images{in.fixed, in.moving, in.fixed_mask, in.moving_mask};
+    const int stages = plan.stage_count();
+
+    RegistrationResult<D> r;
+    r.fixed_grid = in.fixed.grid();
+    r.initial_affine = in.initial_affine ? *in.initial_affine : initial_alignment(plan.init, images);
+    r.affine = r.initial_affine;
+    PyramidCache<D> pyramid;
+    for (int s = 0; s < static_cast<int>(plan.linear.size()); ++s) {
+        StageMonitor monitor(&observer, s, stages, describe(plan.linear[s]));
+        r.affine = run_linear_stage(images, plan.linear[s], r.affine, pyramid, monitor);
+        r.stages.push_back(monitor.finish());
+    }
+    if (plan.deformable) {
+        StageMonitor monitor(&observer, stages - 1, stages, describe(*plan.deformable));
+        DeformableStart<D> start{in.initial_field, 0};
+        if (in.initial_field && in.warm_start_levels > 0)
+            start.first_level = std::max(0, plan.deformable->pyramid.levels() - in.warm_start_levels);
+        r.deformation = run_deformable_stage(images, *plan.deformable, r.affine, start, monitor);
+        r.stages.push_back(monitor.finish());
+    }
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return r;
+}
+
+template <int D>
+RegistrationResult<D> register_images(const RegistrationInputs<D>& inputs, const RegistrationPlan& plan) {
+    RegistrationObserver silent;
+    return register_images(inputs, plan, silent);
+}
+
+template <int D>
+ScalarImage<D> apply_registration(const RegistrationResult<D>& result, const ScalarImage<D>& image,
+                                  Interpolation interpolation, float outside) {
+    if (!result.deformation) return resample(image, result.fixed_grid, result.affine, interpolation, outside);
+    // The warp lives on the fixed grid: its value at a voxel is the voxel's own
+    // (no interpolation, and no copy of the field into a chain).
+    const Grid<D>& grid = result.fixed_grid;
+    const VectorField<D>& warp = result.deformation->warp;
+    const Sampler<D> sample(image, interpolation);
+    ScalarImage<D> out(grid);
+    for_each_row(grid, [&](Index offset, VecD<D> index) {
+        for (Index x = 0; x < grid.size(0); ++x) {
+            index[0] = static_cast<double>(x);
+            const VecD<D> p = result.affine(grid.physical(index) + warp[offset + x].template cast<double>());
+            out[offset + x] = sample(image.grid().continuous_index(p), outside);
+        }
+    });
+    return out;
+}
+
+#define ALINEA_INSTANTIATE(D)                                                                                   \
+    template struct RegistrationResult<D>;                                                                      \
+    template RegistrationResult<D> register_images<D>(const RegistrationInputs<D>&, const RegistrationPlan&,    \
+                                                      RegistrationObserver&);                                   \
+    template RegistrationResult<D> register_images<D>(const RegistrationInputs<D>&, const RegistrationPlan&);   \
+    template ScalarImage<D> apply_registration<D>(const RegistrationResult<D>&, const ScalarImage<D>&,          \
+                                                  Interpolation, float);
+ALINEA_INSTANTIATE(2)
+ALINEA_INSTANTIATE(3)
+#undef ALINEA_INSTANTIATE
+
+}  // namespace alinea
