@@ -78,7 +78,7 @@ void add_apply_command(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--outside", o->outside, "Value outside the input (a number or nan)")->capture_default_str();
     cmd->add_option("--type", o->type, "Output data type (uint8, int16, float32, ...)");
-    cmd->add_option("--threads", o->threads, "Number of threads (0: all cores)");
+    cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->callback([o] {
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->reference), [&]<int D>() { run<D>(*o); });

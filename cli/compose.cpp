@@ -50,7 +50,7 @@ void add_compose_command(CLI::App& app) {
     cmd->add_option("-t,--transform", o->transforms, "Transform file (repeatable; [FILE,1]: its inverse)")
         ->required()
         ->allow_extra_args(false);
-    cmd->add_option("--threads", o->threads, "Number of threads (0: all cores)");
+    cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->callback([o] {
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->reference), [&]<int D>() { run<D>(*o); });

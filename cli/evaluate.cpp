@@ -124,7 +124,7 @@ void add_evaluate_command(CLI::App& app) {
     moving->needs(fixed);
     cmd->add_flag("--before", o->before, "Also report the figures for the identity (before registration)");
     cmd->add_flag("--json", o->json, "Print JSON");
-    cmd->add_option("--threads", o->threads, "Number of threads (0: all cores)");
+    cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->callback([o] {
         if (o->truth.empty() && o->fixed_labels.empty() && o->result.empty())
             throw Error("evaluate: nothing to evaluate (give --truth, --fixed-labels/--moving-labels or --result)");

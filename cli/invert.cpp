@@ -39,7 +39,7 @@ void add_invert_command(CLI::App& app) {
     cmd->add_option("--iterations", o->iterations, "Fixed-point iterations")
         ->check(CLI::Range(1, 10000))
         ->capture_default_str();
-    cmd->add_option("--threads", o->threads, "Number of threads (0: all cores)");
+    cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->callback([o] {
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->warp), [&]<int D>() { run<D>(*o); });

@@ -47,7 +47,7 @@ void add_jacobian_command(CLI::App& app) {
     cmd->add_option("warp", o->warp, "Displacement field (NIfTI vector image)")->required();
     cmd->add_option("-o,--output", o->output, "Output determinant image")->required();
     cmd->add_flag("--log", o->log, "Write the log-determinant");
-    cmd->add_option("--threads", o->threads, "Number of threads (0: all cores)");
+    cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->callback([o] {
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->warp), [&]<int D>() { run<D>(*o); });

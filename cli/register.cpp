@@ -79,6 +79,12 @@ template <int D>
 void run(const RegisterOptions& o) {
     const ScalarImage<D> fixed = read_image<D>(o.fixed);
     const ScalarImage<D> moving = read_image<D>(o.moving);
+    for (const auto& [image, path] : {std::pair{&fixed, &o.fixed}, std::pair{&moving, &o.moving}})
+        if (const Index bad = count_nonfinite(*image); bad == image->voxel_count())
+            throw Error(*path + ": no finite voxel (all NaN or inf)");
+        else if (bad > 0 && !o.quiet)
+            std::fprintf(stderr, "alinea: warning: %s: %lld non-finite voxels (NaN or inf), treated as missing data\n",
+                         path->c_str(), static_cast<long long>(bad));
     const auto fixed_mask = read_mask(o.fixed_mask, fixed, "fixed");
     const auto moving_mask = read_mask(o.moving_mask, moving, "moving");
     RegistrationInputs<D> inputs{fixed, moving, fixed_mask ? &*fixed_mask : nullptr,
@@ -102,6 +108,7 @@ void run(const RegisterOptions& o) {
     log["dimension"] = D;
     log["init"] = o.init;
     log["initial_matrix"] = matrix_json(result.initial_affine);
+    log["nonfinite_voxels"] = {{"fixed", result.nonfinite_fixed}, {"moving", result.nonfinite_moving}};
     if (const auto& d = result.deformation) {
         write_nifti(o.prefix + "warp.nii.gz", d->warp, codes);
         write_nifti(o.prefix + "inverse_warp.nii.gz", d->inverse_warp, codes);
@@ -145,7 +152,7 @@ void add_register_command(CLI::App& app) {
                     "identity, centers, mass, moments, search[:range=90,step=30,shrink=4] (rotations, for badly "
                     "misaligned inputs), or a transform file to start from")
         ->capture_default_str();
-    cmd->add_option("--threads", o->threads, "Number of threads (0: all cores)");
+    cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->add_flag("!--no-qc", o->qc, "Do not write the QC picture");
     cmd->add_flag("-q,--quiet", o->quiet, "No progress output");
     cmd->allow_extras();  // the stage options, parsed in order by the plan

@@ -100,7 +100,7 @@ void add_simulate_command(CLI::App& app) {
     cmd->add_flag("--remap", s.remap,
                   "Non-monotonic intensity map imitating another contrast: with t = (v - p1) / (p99 - p1),\n"
                   "v -> p1 + (p99 - p1) [0.3 t + 0.7 (1 - cos(c pi t)) / 2], c random in [1.5, 2.5]");
-    cmd->add_option("--threads", o->threads, "Number of threads (0: all cores)");
+    cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->callback([o] {
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->input), [&]<int D>() { run<D>(*o); });

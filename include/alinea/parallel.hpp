@@ -3,10 +3,12 @@
 // chunks whose boundaries do not depend on the thread count, and reductions add the
 // per-chunk partial results in chunk order. Results are therefore identical for 1 and
 // N threads.
+#include "alinea/error.hpp"
 #include "alinea/grid.hpp"
 
 #include <algorithm>
 #include <omp.h>
+#include <string>
 #include <vector>
 
 namespace alinea {
@@ -45,7 +47,13 @@ void for_each_row(const Grid<D>& grid, F&& fn) {
 }
 
 // Sets the number of threads used from now on (0: OpenMP's default).
+// 0: all cores; else 1 .. 4 x the cores (more only adds overhead, and a huge count
+// makes the OpenMP runtime fail). Throws alinea::Error outside that range.
 inline void set_thread_count(int threads) {
+    const int most = 4 * std::max(1, omp_get_num_procs());
+    if (threads < 0 || threads > most)
+        throw Error("--threads: expected 0 (all cores) or 1 to " + std::to_string(most) + ", got " +
+                    std::to_string(threads));
     if (threads > 0) omp_set_num_threads(threads);
 }
 

@@ -38,14 +38,19 @@ struct RegistrationResult {
     Affine<D> affine;                             // the linear result, fixed -> moving
     std::optional<DeformableResult<D>> deformation;  // when the plan has a deformable stage (+ its Jacobian)
     std::vector<StageReport> stages;              // per stage and level: iterations, values, stop reasons, time
+    // Non-finite (NaN, inf) voxels, treated as missing data: left out of every sample.
+    Index nonfinite_fixed = 0, nonfinite_moving = 0;
     double seconds = 0;
 
     // The whole fixed -> moving map: x -> affine(x + warp(x)) (ANTs' -t warp -t affine).
     TransformChain<D> transform() const;
 };
 
-// Throws alinea::Error on inconsistent inputs (masks on other grids, an initial
-// field without a deformable stage, no samples) and Cancelled when the observer asks.
+// Non-finite voxels (NaN, inf) in either image are missing data: they take no part in
+// the metric, the pyramid or the initialisation (as if outside the masks). Throws
+// alinea::Error on an image without a finite voxel, on inconsistent inputs (masks on
+// other grids, an initial field without a deformable stage, no samples) and Cancelled
+// when the observer asks.
 template <int D>
 RegistrationResult<D> register_images(const RegistrationInputs<D>& inputs, const RegistrationPlan& plan,
                                       RegistrationObserver& observer);
@@ -54,6 +59,10 @@ RegistrationResult<D> register_images(const RegistrationInputs<D>& inputs, const
 
 // An image of the moving space (the moving image, its labels, a probability map)
 // resampled onto the fixed grid through the result. Labels: Interpolation::label.
+// The number of non-finite voxels of an image.
+template <int D>
+Index count_nonfinite(const ScalarImage<D>& image);
+
 template <int D>
 ScalarImage<D> apply_registration(const RegistrationResult<D>& result, const ScalarImage<D>& image,
                                   Interpolation interpolation = Interpolation::linear, float outside = 0.0f);

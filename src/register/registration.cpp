@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <optional>
 
 namespace alinea {
 
@@ -18,7 +20,40 @@ TransformChain<D> RegistrationResult<D>::transform() const {
     return chain;
 }
 
+template <int D>
+Index count_nonfinite(const ScalarImage<D>& image) {
+    return parallel_sum(image.voxel_count(), Index(1) << 16, Index(0), [&](Index begin, Index end) {
+        Index n = 0;
+        for (Index i = begin; i < end; ++i) n += !std::isfinite(image[i]);
+        return n;
+    });
+}
+
 namespace {
+
+// An image whose non-finite voxels are missing data: a copy with them set to 0 (so
+// that smoothing and interpolation stay finite) and a mask without them (combined
+// with the user's mask). Nothing is copied when every voxel is finite.
+template <int D>
+struct FiniteImage {
+    std::optional<ScalarImage<D>> image, mask;
+    Index nonfinite = 0;
+
+    FiniteImage(const ScalarImage<D>& input, const ScalarImage<D>* user_mask, const char* which) {
+        nonfinite = count_nonfinite(input);
+        if (nonfinite == 0) return;
+        if (nonfinite == input.voxel_count()) throw Error(std::string("the ") + which + " image has no finite voxel");
+        image = input;
+        mask = ScalarImage<D>(input.grid());
+        parallel_for(input.voxel_count(), [&](Index i) {
+            const bool finite = std::isfinite(input[i]);
+            (*image)[i] = finite ? input[i] : 0.0f;
+            (*mask)[i] = finite && (!user_mask || (*user_mask)[i] > 0.5f) ? 1.0f : 0.0f;
+        });
+    }
+    const ScalarImage<D>& image_or(const ScalarImage<D>& input) const { return image ? *image : input; }
+    const ScalarImage<D>* mask_or(const ScalarImage<D>* user_mask) const { return mask ? &*mask : user_mask; }
+};
 
 template <int D>
 Affine<D> initial_alignment(const InitialAlignment& init, const RegistrationImages<D>& images) {
@@ -38,10 +73,14 @@ RegistrationResult<D> register_images(const RegistrationInputs<D>& in, const Reg
         throw Error("the moving mask's grid differs from the moving image's");
     if (in.initial_field && !plan.deformable)
         throw Error("an initial deformation field was given but the plan has no deformable stage");
-    const RegistrationImages<D> images{in.fixed, in.moving, in.fixed_mask, in.moving_mask};
+    const FiniteImage<D> fixed(in.fixed, in.fixed_mask, "fixed"), moving(in.moving, in.moving_mask, "moving");
+    const RegistrationImages<D> images{fixed.image_or(in.fixed), moving.image_or(in.moving),
+                                       fixed.mask_or(in.fixed_mask), moving.mask_or(in.moving_mask)};
     const int stages = plan.stage_count();
 
     RegistrationResult<D> r;
+    r.nonfinite_fixed = fixed.nonfinite;
+    r.nonfinite_moving = moving.nonfinite;
     r.fixed_grid = in.fixed.grid();
     r.initial_affine = in.initial_affine ? *in.initial_affine : initial_alignment(plan.init, images);
     r.affine = r.initial_affine;
@@ -94,6 +133,7 @@ ScalarImage<D> apply_registration(const RegistrationResult<D>& result, const Sca
     template RegistrationResult<D> register_images<D>(const RegistrationInputs<D>&, const RegistrationPlan&,    \
                                                       RegistrationObserver&);                                   \
     template RegistrationResult<D> register_images<D>(const RegistrationInputs<D>&, const RegistrationPlan&);   \
+    template Index count_nonfinite<D>(const ScalarImage<D>&);                                                   \
     template ScalarImage<D> apply_registration<D>(const RegistrationResult<D>&, const ScalarImage<D>&,          \
                                                   Interpolation, float);
 ALINEA_INSTANTIATE(2)

@@ -47,6 +47,27 @@ cmd=${cmd#alinea }
 eval "$alinea ${cmd//$tmp\/t1\//$tmp/again/} -q --threads 2" >/dev/null
 cmp -s "$tmp/t1/affine.txt" "$tmp/again/affine.txt" || fail "the logged command does not reproduce the affine"
 
+# NaN voxels (common in resampled or masked scans) are missing data, with every
+# metric: a warning that names the file, exit 0, a finite result.
+/usr/bin/python3 - "$tmp" <<'PY'
+import sys, numpy as np, nibabel as nib
+i, j, k = np.meshgrid(np.arange(40), np.arange(36), np.arange(30), indexing="ij")
+def blob(di):
+    return (100 * np.exp(-((i - 20 - di) ** 2 + (j - 18) ** 2 + (k - 15) ** 2) / 60.0)
+            + 50 * np.exp(-((i - 12 - di) ** 2 + (j - 24) ** 2 + (k - 10) ** 2) / 20.0)).astype(np.float32)
+moving = blob(2)
+moving[2:6, 2:6, 2:6] = np.nan
+nib.save(nib.Nifti1Image(blob(0), np.diag([2.0, 2.0, 2.0, 1.0])), sys.argv[1] + "/nan_fixed.nii.gz")
+nib.save(nib.Nifti1Image(moving, np.diag([2.0, 2.0, 2.0, 1.0])), sys.argv[1] + "/nan_moving.nii.gz")
+PY
+for metric in mi ssd ncc lncc; do
+  "$alinea" register -f "$tmp/nan_fixed.nii.gz" -m "$tmp/nan_moving.nii.gz" -o "$tmp/nan_$metric/" --no-qc \
+    --transform translation --metric $metric --levels 2x1 --smoothing 1x0vox --iterations 30x20 \
+    >/dev/null 2>"$tmp/nan_err" || { cat "$tmp/nan_err"; fail "NaN voxels with $metric: register failed"; }
+  grep -q "nan_moving.nii.gz: 64 non-finite voxels" "$tmp/nan_err" || { cat "$tmp/nan_err"; fail "no warning naming the NaN voxels"; }
+  grep -qi nan "$tmp/nan_$metric/affine.txt" && fail "NaN in the affine with $metric"
+done
+
 # Bad options: exit non-zero, one line on stderr that names the problem, no outputs.
 expect_error() {  # expect_error PATTERN ARGS...
   local pattern=$1; shift
@@ -73,5 +94,7 @@ expect_error "linear stages only" "${pair[@]}" --transform diffeo --optimizer lb
 expect_error "unknown optimizer 'adam'" "${pair[@]}" --transform rigid --optimizer adam
 expect_error "range, step, shrink" "${pair[@]}" --init search:angles=3 --transform rigid
 expect_error "nope.png" -f "$tmp/nope.png" -m "$moving" --transform rigid
+expect_error "--threads: expected 0 (all cores) or 1 to" "${pair[@]}" --threads 100000 --transform rigid
+expect_error "--threads: expected 0 (all cores) or 1 to" "${pair[@]}" --threads -3 --transform rigid
 expect_error "moving" -f "$fixed" --transform rigid
 echo "register CLI: all checks passed"
