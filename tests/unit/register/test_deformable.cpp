@@ -11,28 +11,17 @@
 #include "alinea/resample_chain.hpp"
 #include "alinea/smooth.hpp"
 
+#include "unit/test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <random>
 
 using namespace alinea;
+using alinea::test::random_velocity;
 
 namespace {
-
-// A random smooth velocity field whose exponential moves points by about max_mm.
-template <int D>
-VectorField<D> random_velocity(const Grid<D>& grid, double max_mm, double smoothness_mm, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> n(0, 1);
-    VectorField<D> v(grid);
-    for (Vec<D>& x : v.voxels())
-        for (int a = 0; a < D; ++a) x[a] = n(rng);
-    gaussian_smooth(v, sigma_in_voxels(grid, smoothness_mm));
-    const float scale = static_cast<float>(max_mm / max_norm(v));
-    for (Vec<D>& x : v.voxels()) x *= scale;
-    return v;
-}
 
 // Intensity classes as labels (1..classes) where the image is above its background.
 template <int D>

@@ -20,6 +20,7 @@
 #include <sstream>
 
 using namespace alinea;
+using alinea::test::random_velocity;
 
 namespace {
 
@@ -53,20 +54,6 @@ ScalarImage<3> phantom() {
         for (int k = 0; k < 4; ++k) v += weights[k] * std::exp(-(p - centres[k]).squaredNorm() / 60);
         return v;
     });
-}
-
-// A random smooth velocity field whose exponential moves points by about max_mm.
-template <int D>
-VectorField<D> random_velocity(const Grid<D>& grid, double max_mm, double smoothness_mm, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> n(0, 1);
-    VectorField<D> v(grid);
-    for (Vec<D>& x : v.voxels())
-        for (int a = 0; a < D; ++a) x[a] = n(rng);
-    gaussian_smooth(v, sigma_in_voxels(grid, smoothness_mm));
-    const float scale = static_cast<float>(max_mm / max_norm(v));
-    for (Vec<D>& x : v.voxels()) x *= scale;
-    return v;
 }
 
 // moving(y) = fixed(truth^-1(y)) for truth = affine then exp(v): a known pair.
