@@ -93,6 +93,10 @@ void add_simulate_command(CLI::App& app) {
         ->check(CLI::NonNegativeNumber)->capture_default_str();
     cmd->add_option("--smoothness", s.smoothness, "Gaussian sigma of the random velocity, MM")
         ->check(CLI::PositiveNumber)->capture_default_str();
+    cmd->add_option("--bspline-spacing", s.bspline_spacing,
+                    "Make the warp a cubic B-spline field with random coefficients on a control grid of this "
+                    "spacing, MM (0: a smooth velocity field, exp(v))")
+        ->check(CLI::NonNegativeNumber)->capture_default_str();
     cmd->add_option("--bias", s.bias, "Smooth multiplicative bias field within about 1 +- FRAC")
         ->check(CLI::Range(0.0, 10.0))->capture_default_str();
     cmd->add_option("--noise", s.noise, "Gaussian noise, sigma as FRAC of the 1st-99th percentile range")

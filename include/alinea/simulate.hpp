@@ -28,6 +28,10 @@ struct SimulationOptions {
     double translation = 0;   // mm: each component uniform in [-translation, translation]
     double deformation = 0;   // mm: largest displacement of the warp (0: no warp)
     double smoothness = 12;   // mm: Gaussian sigma of the velocity's white noise
+    // mm: when > 0 the warp is instead a cubic B-spline displacement with random
+    // coefficients on a control grid of this spacing (elastix's and NiftyReg's model),
+    // and its inverse is computed by fixed-point iteration.
+    double bspline_spacing = 0;
     double bias = 0;          // multiplicative bias within about [1/(1 + bias), 1 + bias]
     double noise = 0;         // Gaussian noise sigma as a fraction of the robust range
     bool remap = false;       // non-monotonic intensity map (see remap_intensity)
@@ -46,8 +50,8 @@ template <int D>
 struct Simulation {
     AffineParameters<D> parameters;
     Affine<D> affine;                // A: M (x - c) + c + t about the grid centre c
-    VectorField<D> warp;             // u = exp(v) on the fixed grid (empty: no deformation)
-    VectorField<D> inverse_warp;     // w = exp(-v)
+    VectorField<D> warp;             // u = exp(v) (or the B-spline field) on the fixed grid (empty: none)
+    VectorField<D> inverse_warp;     // w = exp(-v) (or the B-spline field's inverse)
     ScalarImage<D> moving;           // on the fixed grid
     ScalarImage<D> moving_labels;    // empty unless labels were given
 

@@ -1,5 +1,7 @@
 #include "alinea/simulate.hpp"
 
+#include "alinea/bspline_field.hpp"
+
 #include "alinea/displacement.hpp"
 #include "alinea/parallel.hpp"
 #include "alinea/resample_chain.hpp"
@@ -190,6 +192,32 @@ void make_deformation(const Grid<D>& grid, const SimulationOptions& o, Simulatio
     sim.inverse_warp = exponential(scaled(unit, -s));
 }
 
+// A cubic B-spline displacement: Gaussian random coefficients on a control grid of
+// the given spacing, tapered like the velocity, scaled so that its largest vector is
+// the requested displacement; the inverse by fixed-point iteration.
+template <int D>
+void make_bspline_deformation(const Grid<D>& grid, const SimulationOptions& o, Simulation<D>& sim) {
+    VectorField<D> coefficients(control_grid(grid, o.bspline_spacing));
+    const RandomStream random(o.seed, velocity_stream);
+    parallel_for(coefficients.voxel_count(), [&](Index i) {
+        for (int a = 0; a < D; ++a)
+            coefficients[i][a] = static_cast<float>(random.gaussian(static_cast<std::uint64_t>(i * D + a)));
+    });
+    VectorField<D> u = bspline_displacement(coefficients, grid);
+    for_each_row(grid, [&](Index offset, VecD<D> index) {
+        for (Index x = 0; x < grid.size(0); ++x) {
+            index[0] = static_cast<double>(x);
+            u[offset + x] *= static_cast<float>(taper(grid, index));
+        }
+    });
+    const double m = max_norm(u);
+    if (m == 0) return;
+    const float scale = static_cast<float>(o.deformation / m);
+    parallel_for(u.voxel_count(), [&](Index i) { u[i] *= scale; });
+    sim.inverse_warp = invert(u, 50);
+    sim.warp = std::move(u);
+}
+
 // 1st and 99th percentiles of the voxel values.
 template <int D>
 std::pair<float, float> robust_limits(const ScalarImage<D>& image) {
@@ -236,7 +264,8 @@ Simulation<D> simulate(const ScalarImage<D>& fixed, const SimulationOptions& o, 
     Simulation<D> sim;
     sim.parameters = draw_affine<D>(o);
     sim.affine = affine_from(sim.parameters, grid.center());
-    if (o.deformation > 0) make_deformation(grid, o, sim);
+    if (o.deformation > 0 && o.bspline_spacing > 0) make_bspline_deformation(grid, o, sim);
+    else if (o.deformation > 0) make_deformation(grid, o, sim);
 
     const TransformChain<D> back = sim.inverse();
     const auto [lo, hi] = robust_limits(fixed);

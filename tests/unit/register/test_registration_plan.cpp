@@ -52,10 +52,13 @@ TEST(RegistrationPlan, PrintThenParseIsTheIdentityForEveryOptionAndStageKind) {
 
 TEST(RegistrationPlan, PrintedPlanSpellsOutEveryOption) {
     const std::string printed = to_string(parse_registration_plan("--transform rigid --transform diffeo"));
-    for (const char* option : {"--init identity", "--metric mi:bins=32", "--levels 4x2x1", "--smoothing 2x1x0vox",
-                               "--iterations 100x50x25", "--optimizer gd", "--samples 100000", "--convergence",
-                               "--transform diffeo:step=0.5,fluid=2,elastic=1", "--metric lncc:radius=2",
-                               "--iterations 100x60x20"})
+    const std::vector<std::string> options{"--init identity",        "--metric mi:bins=32",
+                                           "--levels 4x2x1",         "--smoothing 2x1x0vox",
+                                           "--iterations 100x50x25", "--optimizer gd",
+                                           "--samples 100000",       "--convergence",
+                                           "--transform " + DiffeoOptions{}.spec(),
+                                           "--metric lncc:radius=2", "--iterations 100x60x20"};
+    for (const std::string& option : options)
         EXPECT_NE(printed.find(option), std::string::npos) << option << " missing in " << printed;
 }
 
