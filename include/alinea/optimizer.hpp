@@ -29,6 +29,10 @@ struct Convergence {
     double tolerance = 1e-6;
     int window = 8;
     bool operator==(const Convergence&) const = default;
+
+    // "1e-6,10" or "1e-6" (window kept); throws alinea::Error naming --convergence.
+    static Convergence parse(const std::string& text, int default_window = 8);
+    std::string spec() const;  // "1e-06,10": reads back as the same value
 };
 
 struct OptimizerOptions {

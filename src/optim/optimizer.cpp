@@ -1,8 +1,10 @@
 #include "alinea/optimizer.hpp"
 
 #include "alinea/error.hpp"
+#include "alinea/option_spec.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 namespace alinea {
@@ -21,6 +23,25 @@ std::string to_string(OptimizerKind kind) {
     }
     throw Error("unknown optimizer kind");
 }
+
+Convergence Convergence::parse(const std::string& value, int default_window) {
+    Convergence c{0, default_window};
+    const size_t comma = value.find(',');
+    const std::string tolerance = value.substr(0, comma);
+    const auto [end, ec] = std::from_chars(tolerance.data(), tolerance.data() + tolerance.size(), c.tolerance);
+    bool ok = ec == std::errc() && end == tolerance.data() + tolerance.size() && c.tolerance >= 0 && c.tolerance < 1;
+    if (ok && comma != std::string::npos) {
+        const std::string window = value.substr(comma + 1);
+        const auto [wend, wec] = std::from_chars(window.data(), window.data() + window.size(), c.window);
+        ok = wec == std::errc() && wend == window.data() + window.size() && c.window >= 1 && c.window <= 1000;
+    }
+    if (!ok)
+        throw Error("--convergence: expected TOLERANCE[,WINDOW] (relative tolerance in [0, 1), window of "
+                    "1-1000 iterations), got '" + value + "'");
+    return c;
+}
+
+std::string Convergence::spec() const { return format_number(tolerance) + "," + std::to_string(window); }
 
 bool converged(const std::vector<double>& trace, const Convergence& c) {
     if (c.window < 1 || static_cast<int>(trace.size()) <= c.window) return false;

@@ -14,7 +14,7 @@ namespace alinea {
 
 std::string describe(const DeformableStage& s) {
     return "--transform " + to_string(s.model) + " --metric " + to_string(s.metric) + " " + describe(s.pyramid) +
-           " --convergence " + format_number(s.convergence.tolerance) + "," + std::to_string(s.convergence.window);
+           " --convergence " + s.convergence.spec();
 }
 
 namespace {

@@ -1,7 +1,6 @@
 #include "alinea/linear_registration.hpp"
 
 #include "alinea/error.hpp"
-#include "alinea/option_spec.hpp"
 #include "alinea/pyramid.hpp"
 #include "alinea/resample.hpp"
 #include "dense_level.hpp"
@@ -31,7 +30,7 @@ double typical_radius(const Grid<D>& grid) {
 
 std::string describe(const LinearStage& s) {
     return "--transform " + to_string(s.model) + " --metric " + to_string(s.metric) + " " + describe(s.pyramid) +
-           " --convergence " + format_number(s.convergence.tolerance) + "," + std::to_string(s.convergence.window) +
+           " --convergence " + s.convergence.spec() +
            " --optimizer " + to_string(s.optimizer) + " --samples " + std::to_string(s.max_samples) +
            (s.space == LinearStage::Space::moving ? " --space moving" : "");
 }

@@ -42,27 +42,6 @@ DeformableStage default_deformable_stage(DeformableModel model) {
     return s;
 }
 
-namespace {
-
-Convergence parse_convergence(const std::string& value) {
-    Convergence c;
-    const size_t comma = value.find(',');
-    const std::string tolerance = value.substr(0, comma);
-    const auto [end, ec] = std::from_chars(tolerance.data(), tolerance.data() + tolerance.size(), c.tolerance);
-    bool ok = ec == std::errc() && end == tolerance.data() + tolerance.size() && c.tolerance >= 0 && c.tolerance < 1;
-    if (ok && comma != std::string::npos) {
-        const std::string window = value.substr(comma + 1);
-        const auto [wend, wec] = std::from_chars(window.data(), window.data() + window.size(), c.window);
-        ok = wec == std::errc() && wend == window.data() + window.size() && c.window >= 1 && c.window <= 1000;
-    }
-    if (!ok)
-        throw Error("--convergence: expected TOLERANCE[,WINDOW] (relative tolerance in [0, 1), window of "
-                    "1-1000 iterations), got '" + value + "'");
-    return c;
-}
-
-}  // namespace
-
 RegistrationPlan parse_registration_plan(const std::vector<std::string>& tokens) {
     RegistrationPlan plan;
     bool init_given = false;
@@ -106,7 +85,8 @@ RegistrationPlan parse_registration_plan(const std::vector<std::string>& tokens)
         } else if (key == "--iterations") {
             pyramid.iterations = parse_int_list(key, value);
         } else if (key == "--convergence") {
-            (linear ? linear->convergence : plan.deformable->convergence) = parse_convergence(value);
+            Convergence& c = linear ? linear->convergence : plan.deformable->convergence;
+            c = Convergence::parse(value, c.window);
         } else if (!linear && (key == "--optimizer" || key == "--samples" || key == "--space")) {
             throw Error(key + " applies to linear stages only (the deformable stage takes --metric, --levels, "
                         "--smoothing, --iterations, --convergence and its model's keys)");
@@ -177,9 +157,8 @@ std::string registration_plan_help() {
            "  --iterations LIST     most iterations per level                 (linear default " +
            format_list(d.pyramid.iterations) + ", deformable " + format_list(dd.pyramid.iterations) + ")\n"
            "  --convergence TOL[,N] stop a level when the metric improved by less than TOL (relative)\n"
-           "                        over N iterations (linear default " + format_number(d.convergence.tolerance) + "," +
-           std::to_string(d.convergence.window) + ", deformable " + format_number(dd.convergence.tolerance) + "," +
-           std::to_string(dd.convergence.window) + ")\n"
+           "                        over N iterations (linear default " + d.convergence.spec() + ", deformable " +
+           dd.convergence.spec() + ")\n"
            "  --optimizer NAME      lbfgs or gd (adaptive-step gradient descent) (default " + to_string(d.optimizer) + ")\n"
            "  --samples N           samples per level, 0 = all voxels         (default " + std::to_string(d.max_samples) + ")\n"
            "  --space fixed|moving  integrate over the fixed grid, or the moving grid (cheaper)\n"

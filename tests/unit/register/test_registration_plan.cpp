@@ -62,6 +62,13 @@ TEST(RegistrationPlan, PrintedPlanSpellsOutEveryOption) {
         EXPECT_NE(printed.find(option), std::string::npos) << option << " missing in " << printed;
 }
 
+TEST(RegistrationPlan, ConvergenceWithoutAWindowKeepsTheStagesWindow) {
+    const RegistrationPlan plan = parse_registration_plan("--transform rigid --convergence 1e-5 --transform diffeo "
+                                                          "--convergence 1e-3");
+    EXPECT_EQ(plan.linear[0].convergence, (Convergence{1e-5, LinearStage{}.convergence.window}));
+    EXPECT_EQ(plan.deformable->convergence, (Convergence{1e-3, DeformableStage{}.convergence.window}));
+}
+
 TEST(RegistrationPlan, DefaultsWithoutStagesAreRigidThenAffineWithMutualInformation) {
     const RegistrationPlan plan = parse_registration_plan("--init moments");
     ASSERT_EQ(plan.linear.size(), 2u);
