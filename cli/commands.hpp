@@ -12,5 +12,7 @@ void add_simulate_command(CLI::App& app);
 void add_jacobian_command(CLI::App& app);
 void add_invert_command(CLI::App& app);
 void add_compose_command(CLI::App& app);
+void add_segment_command(CLI::App& app);
+void add_overlap_command(CLI::App& app);
 
 }  // namespace alinea::cli

@@ -7,6 +7,8 @@
 #include "alinea/image.hpp"
 #include "alinea/pixel_type.hpp"
 
+#include <functional>
+#include <span>
 #include <string>
 
 namespace alinea {
@@ -65,5 +67,13 @@ void write_nifti(const std::string& path, const ScalarImage<D>& image,
                  PixelType type = PixelType::f32, NiftiCodes codes = {});
 template <int D>
 void write_nifti(const std::string& path, const VectorField<D>& field, NiftiCodes codes = {});
+// A 4-D series (dim[4] = frames, e.g. one probability map per label), filled frame by
+// frame by frame(t, values) so that the frames never all exist as floats. Stored
+// values are value / slope, the header's scl_slope (u8 with slope 1/255 holds a
+// probability to within 0.002).
+template <int D>
+void write_nifti_frames(const std::string& path, const Grid<D>& grid, Index frames,
+                        const std::function<void(Index, std::span<float>)>& frame, PixelType type,
+                        NiftiCodes codes = {}, double slope = 1.0);
 
 }  // namespace alinea

@@ -13,4 +13,10 @@ namespace alinea {
 template <int D>
 void write_qc_picture(const std::string& path, const ScalarImage<D>& fixed, const ScalarImage<D>& warped);
 
+// A segmentation at a glance: the image's slices (3-D: axial | coronal | sagittal
+// through the centre of the labelled voxels) with every label's contour drawn in a
+// colour of its own. labels must be on the image's grid.
+template <int D>
+void write_label_picture(const std::string& path, const ScalarImage<D>& image, const ScalarImage<D>& labels);
+
 }  // namespace alinea

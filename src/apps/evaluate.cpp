@@ -1,13 +1,12 @@
 #include "alinea/evaluate.hpp"
 
 #include "alinea/error.hpp"
+#include "alinea/label_agreement.hpp"
 #include "alinea/parallel.hpp"
 #include "alinea/resample_chain.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <map>
 
 namespace alinea {
 
@@ -40,21 +39,9 @@ TransformError transform_error(const TransformChain<D>& result, const TransformC
 
 template <int D>
 LabelOverlap label_overlap(const ScalarImage<D>& a, const ScalarImage<D>& b) {
-    if (a.size() != b.size()) throw Error("label overlap: the label maps differ in size");
-    std::map<int, std::array<Index, 3>> counts;  // label -> |A|, |B|, |A and B|
-    for (Index i = 0; i < a.voxel_count(); ++i) {
-        const int la = static_cast<int>(std::lround(a[i])), lb = static_cast<int>(std::lround(b[i]));
-        if (la != 0) ++counts[la][0];
-        if (lb != 0) ++counts[lb][1];
-        if (la != 0 && la == lb) ++counts[la][2];
-    }
-    LabelOverlap out;
-    for (const auto& [label, c] : counts) {
-        const double dice = 2.0 * static_cast<double>(c[2]) / static_cast<double>(c[0] + c[1]);
-        out.dice.emplace_back(label, dice);
-        out.mean += dice;
-    }
-    if (!out.dice.empty()) out.mean /= static_cast<double>(out.dice.size());
+    const LabelComparison c = compare_labels(a, b, false);
+    LabelOverlap out{{}, c.mean_dice};
+    for (const LabelAgreement& l : c.labels) out.dice.emplace_back(l.label, l.dice);
     return out;
 }
 

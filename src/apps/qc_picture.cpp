@@ -4,6 +4,7 @@
 #include "alinea/png.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace alinea {
@@ -36,9 +37,11 @@ Window robust_window(const ScalarImage<D>& image) {
     return {std::min(0.0f, at(0.01)), at(0.995)};
 }
 
-// Samples a plane through `centre` spanned by physical axes u (columns) and v (rows).
-Slice physical_slice(const ScalarImage<3>& image, const Window& window, const VecD<3>& centre,
-                     const VecD<3>& u, const VecD<3>& v, double half_u, double half_v, double pixel) {
+// Samples a plane through `centre` spanned by physical axes u (columns) and v (rows);
+// sample(point, value) says whether the point is inside.
+template <class Sample>
+Slice plane_slice(Sample&& sample, const VecD<3>& centre, const VecD<3>& u, const VecD<3>& v, double half_u,
+                  double half_v, double pixel) {
     Slice s;
     s.width = std::max(1, static_cast<int>(2 * half_u / pixel));
     s.height = std::max(1, static_cast<int>(2 * half_v / pixel));
@@ -47,10 +50,39 @@ Slice physical_slice(const ScalarImage<3>& image, const Window& window, const Ve
         for (int c = 0; c < s.width; ++c) {
             const VecD<3> p = centre + u * (-half_u + (c + 0.5) * pixel) + v * (-half_v + (r + 0.5) * pixel);
             float value = 0;
-            const bool in = sample_linear(image, image.grid().continuous_index(p), value);
-            s.pixels[static_cast<size_t>(r) * s.width + c] = in && std::isfinite(value) ? window(value) : 0.0f;
+            s.pixels[static_cast<size_t>(r) * s.width + c] = sample(p, value) ? value : 0.0f;
         }
     return s;
+}
+
+Slice physical_slice(const ScalarImage<3>& image, const Window& window, const VecD<3>& centre,
+                     const VecD<3>& u, const VecD<3>& v, double half_u, double half_v, double pixel) {
+    auto sample = [&](const VecD<3>& p, float& value) {
+        const bool in = sample_linear(image, image.grid().continuous_index(p), value) && std::isfinite(value);
+        value = window(value);
+        return in;
+    };
+    return plane_slice(sample, centre, u, v, half_u, half_v, pixel);
+}
+
+Slice label_slice(const ScalarImage<3>& labels, const VecD<3>& centre, const VecD<3>& u, const VecD<3>& v,
+                  double half_u, double half_v, double pixel) {
+    auto sample = [&](const VecD<3>& p, float& value) {
+        return sample_nearest(labels, labels.grid().continuous_index(p), value);
+    };
+    return plane_slice(sample, centre, u, v, half_u, half_v, pixel);
+}
+
+// The physical box of a grid: its centre and half extents along x, y, z.
+std::pair<VecD<3>, VecD<3>> physical_box(const Grid<3>& g) {
+    VecD<3> lo = VecD<3>::Constant(1e300), hi = VecD<3>::Constant(-1e300);
+    for (int corner = 0; corner < 8; ++corner) {
+        VecD<3> ci;
+        for (int a = 0; a < 3; ++a) ci[a] = (corner >> a) & 1 ? static_cast<double>(g.size(a) - 1) : 0.0;
+        lo = lo.cwiseMin(g.physical(ci));
+        hi = hi.cwiseMax(g.physical(ci));
+    }
+    return {g.center(), 0.5 * (hi - lo)};
 }
 
 Slice index_slice(const ScalarImage<2>& image, const Window& window) {
@@ -92,14 +124,7 @@ void write_qc_picture(const std::string& path, const ScalarImage<D>& fixed, cons
     } else {
         // Physical box of the fixed image, sampled at its finest spacing (at most 320 px).
         const Grid<3>& g = fixed.grid();
-        VecD<3> lo = VecD<3>::Constant(1e300), hi = VecD<3>::Constant(-1e300);
-        for (int corner = 0; corner < 8; ++corner) {
-            VecD<3> ci;
-            for (int a = 0; a < 3; ++a) ci[a] = (corner >> a) & 1 ? static_cast<double>(g.size(a) - 1) : 0.0;
-            lo = lo.cwiseMin(g.physical(ci));
-            hi = hi.cwiseMax(g.physical(ci));
-        }
-        const VecD<3> centre = g.center(), half = 0.5 * (hi - lo);
+        const auto [centre, half] = physical_box(g);
         const double pixel = std::max(g.spacing().minCoeff(), 2 * half.maxCoeff() / 320);
         const VecD<3> x = VecD<3>::UnitX(), y = VecD<3>::UnitY(), z = VecD<3>::UnitZ();
         // LPS: x grows to the patient's left (shown on the right: radiological),
@@ -122,6 +147,95 @@ void write_qc_picture(const std::string& path, const ScalarImage<D>& fixed, cons
     write_png_rgb(path, width, height, rgb);
 }
 
+namespace {
+
+// A colour per label, far apart for neighbouring label values (golden-angle hues).
+std::array<unsigned char, 3> label_colour(int label) {
+    const double h = std::fmod(label * 0.618033988749895, 1.0) * 6, f = h - std::floor(h);
+    const double q = 1 - f;
+    std::array<double, 3> rgb;
+    switch (static_cast<int>(h)) {
+        case 0: rgb = {1, f, 0}; break;
+        case 1: rgb = {q, 1, 0}; break;
+        case 2: rgb = {0, 1, f}; break;
+        case 3: rgb = {0, q, 1}; break;
+        case 4: rgb = {f, 0, 1}; break;
+        default: rgb = {1, 0, q}; break;
+    }
+    return {static_cast<unsigned char>(55 + 200 * rgb[0]), static_cast<unsigned char>(55 + 200 * rgb[1]),
+            static_cast<unsigned char>(55 + 200 * rgb[2])};
+}
+
+// The grey slice with each label's boundary (pixels with a differently labelled
+// 4-neighbour) in the label's colour, drawn into the picture at column x0.
+void draw_contours(std::vector<unsigned char>& rgb, int width, int x0, int y0, const Slice& grey, const Slice& labels) {
+    const auto at = [&](int r, int c) { return static_cast<int>(std::lround(labels.pixels[static_cast<size_t>(r) * labels.width + c])); };
+    for (int r = 0; r < grey.height; ++r)
+        for (int c = 0; c < grey.width; ++c) {
+            unsigned char* px = &rgb[(static_cast<size_t>(y0 + r) * width + x0 + c) * 3];
+            const auto g = static_cast<unsigned char>(std::lround(255 * grey.pixels[static_cast<size_t>(r) * grey.width + c]));
+            px[0] = px[1] = px[2] = g;
+            const int l = at(r, c);
+            if (l == 0) continue;
+            const bool edge = (r > 0 && at(r - 1, c) != l) || (r + 1 < grey.height && at(r + 1, c) != l) ||
+                              (c > 0 && at(r, c - 1) != l) || (c + 1 < grey.width && at(r, c + 1) != l);
+            if (edge) {
+                const auto colour = label_colour(l);
+                std::copy(colour.begin(), colour.end(), px);
+            }
+        }
+}
+
+}  // namespace
+
+template <int D>
+void write_label_picture(const std::string& path, const ScalarImage<D>& image, const ScalarImage<D>& labels) {
+    const Window window = robust_window(image);
+    std::vector<std::pair<Slice, Slice>> panels;
+    if constexpr (D == 2) {
+        Slice l{static_cast<int>(labels.size()[0]), static_cast<int>(labels.size()[1]),
+                {labels.voxels().begin(), labels.voxels().end()}};
+        panels.emplace_back(index_slice(image, window), std::move(l));
+    } else {
+        const Grid<3>& g = image.grid();
+        auto [centre, half] = physical_box(g);
+        // Through the centre of the labelled voxels, where there are any.
+        VecD<3> sum = VecD<3>::Zero();
+        Index count = 0;
+        for (Index v = 0; v < labels.voxel_count(); ++v)
+            if (labels[v] != 0) {
+                const Size<3> idx = g.index_of(v);
+                sum += g.physical(VecD<3>(double(idx[0]), double(idx[1]), double(idx[2])));
+                ++count;
+            }
+        const VecD<3> through = count > 0 ? VecD<3>(sum / double(count)) : centre;
+        const double pixel = std::max(g.spacing().minCoeff(), 2 * half.maxCoeff() / 320);
+        const VecD<3> x = VecD<3>::UnitX(), y = VecD<3>::UnitY(), z = VecD<3>::UnitZ();
+        // Each view centred on the box, cutting through the labels' centre.
+        auto view = [&](const VecD<3>& u, const VecD<3>& v, double hu, double hv, const VecD<3>& normal) {
+            const VecD<3> c = centre + normal * normal.dot(through - centre);
+            return std::pair{physical_slice(image, window, c, u, v, hu, hv, pixel), label_slice(labels, c, u, v, hu, hv, pixel)};
+        };
+        panels.push_back(view(x, y, half[0], half[1], z));   // axial
+        panels.push_back(view(x, -z, half[0], half[2], y));  // coronal
+        panels.push_back(view(y, -z, half[1], half[2], x));  // sagittal
+    }
+    int width = 0, height = 0;
+    for (const auto& [grey, l] : panels) {
+        width += grey.width + 2;
+        height = std::max(height, grey.height);
+    }
+    std::vector<unsigned char> rgb(static_cast<size_t>(width) * height * 3, 0);
+    int x0 = 0;
+    for (const auto& [grey, l] : panels) {
+        draw_contours(rgb, width, x0, 0, grey, l);
+        x0 += grey.width + 2;
+    }
+    write_png_rgb(path, width, height, rgb);
+}
+
+template void write_label_picture<2>(const std::string&, const ScalarImage<2>&, const ScalarImage<2>&);
+template void write_label_picture<3>(const std::string&, const ScalarImage<3>&, const ScalarImage<3>&);
 template void write_qc_picture<2>(const std::string&, const ScalarImage<2>&, const ScalarImage<2>&);
 template void write_qc_picture<3>(const std::string&, const ScalarImage<3>&, const ScalarImage<3>&);
 

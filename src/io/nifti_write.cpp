@@ -117,9 +117,45 @@ void write_nifti(const std::string& path, const VectorField<D>& field, NiftiCode
     write_voxels(path, header, reinterpret_cast<const float*>(field.data()), field.voxel_count(), D, PixelType::f32);
 }
 
+template <int D>
+void write_nifti_frames(const std::string& path, const Grid<D>& grid, Index frames,
+                        const std::function<void(Index, std::span<float>)>& frame, PixelType type, NiftiCodes codes,
+                        double slope) {
+    check_output_name(path);
+    if (frames < 1 || grid.voxel_count() == 0) throw file_error(path, "cannot write an empty series");
+    if (frames > 32767) throw file_error(path, "more than 32767 frames");
+    if (!(slope > 0) || !std::isfinite(slope)) throw file_error(path, "the scale slope must be > 0");
+    io::NiftiHeader header = make_header(size3(grid), 1, type, io::ras_affine_of(grid), codes, D);
+    header.dim[0] = 4;
+    header.dim[4] = frames;
+    header.pixdim[4] = 1;
+    header.scl_slope = slope;
+    const std::vector<std::uint8_t> head = io::encode_nifti_header(header);
+    const Index voxels = grid.voxel_count();
+    const std::size_t bpv = static_cast<std::size_t>(io::bytes_per_voxel(type));
+    io::ByteBuffer raw(head.size() + static_cast<std::size_t>(voxels * frames) * bpv);
+    std::memcpy(raw.data(), head.data(), head.size());
+    std::vector<float> values(static_cast<std::size_t>(voxels));
+    for (Index t = 0; t < frames; ++t) {
+        std::fill(values.begin(), values.end(), 0.0f);
+        frame(t, values);
+        if (slope != 1.0)
+            for (float& v : values) v = static_cast<float>(v / slope);
+        store(type, values.data(), voxels, 1, raw.data() + head.size() + static_cast<std::size_t>(t * voxels) * bpv);
+    }
+    const bool gz = io::has_suffix(path, ".gz");
+    const io::ByteBuffer packed = gz ? io::gzip(raw.bytes(), 6) : io::ByteBuffer();
+    write_atomically(path, [&](const std::string& temp) { io::write_file(temp, gz ? packed.bytes() : raw.bytes(), path); });
+}
+
 template void write_nifti<2>(const std::string&, const ScalarImage<2>&, PixelType, NiftiCodes);
 template void write_nifti<3>(const std::string&, const ScalarImage<3>&, PixelType, NiftiCodes);
 template void write_nifti<2>(const std::string&, const VectorField<2>&, NiftiCodes);
 template void write_nifti<3>(const std::string&, const VectorField<3>&, NiftiCodes);
+
+template void write_nifti_frames<2>(const std::string&, const Grid<2>&, Index,
+                                    const std::function<void(Index, std::span<float>)>&, PixelType, NiftiCodes, double);
+template void write_nifti_frames<3>(const std::string&, const Grid<3>&, Index,
+                                    const std::function<void(Index, std::span<float>)>&, PixelType, NiftiCodes, double);
 
 }  // namespace alinea

@@ -1,0 +1,272 @@
+// alinea segment: label a target image from labelled atlases: register each atlas to
+// the target (or take its transform), carry its labels over, fuse them.
+#include "commands.hpp"
+#include "dimension.hpp"
+#include "progress.hpp"
+
+#include "alinea/file_kind.hpp"
+#include "alinea/image_io.hpp"
+#include "alinea/label_measures.hpp"
+#include "alinea/option_spec.hpp"
+#include "alinea/parallel.hpp"
+#include "alinea/qc_picture.hpp"
+#include "alinea/segmentation.hpp"
+#include "alinea/transform_chain_file.hpp"
+#include "alinea/transform_file.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+
+namespace alinea::cli {
+
+namespace {
+
+struct SegmentOptions {
+    std::string target, target_mask, prefix, fusion;
+    std::vector<std::vector<std::string>> atlases;  // IMAGE LABELS [TRANSFORM...] per --atlas
+    LabelFusionOptions fusion_options;
+    bool posteriors = false, save_atlases = false, qc = true, quiet = false;
+    int threads = 0;
+    std::vector<std::string> plan_tokens;
+};
+
+// The progress of the registrations (one ProgressPrinter) under a line per atlas.
+class SegmentProgress final : public SegmentationObserver {
+public:
+    explicit SegmentProgress(bool quiet) : quiet_(quiet), registration_(quiet) {}
+    void atlas_started(std::size_t atlas, std::size_t atlases, const std::string& name) override {
+        if (!quiet_) std::printf("atlas %zu/%zu: %s\n", atlas + 1, atlases, name.c_str());
+    }
+    void atlas_failed(std::size_t atlas, const std::string& name, const std::string& message) override {
+        std::fprintf(stderr, "alinea: warning: atlas %zu (%s) left out: %s\n", atlas + 1, name.c_str(), message.c_str());
+    }
+    void fusion_started(FusionMethod method, std::size_t atlases) override {
+        if (!quiet_) std::printf("fusion: %s of %zu atlases\n", to_string(method).c_str(), atlases);
+        std::fflush(stdout);
+    }
+    void stage_started(int stage, int stages, const std::string& description) override {
+        registration_.stage_started(stage, stages, description);
+    }
+    void iteration_done(const IterationEvent& e) override { registration_.iteration_done(e); }
+    void level_done(const LevelReport& r) override { registration_.level_done(r); }
+    bool stop_requested() override { return registration_.stop_requested(); }
+
+private:
+    bool quiet_;
+    ProgressPrinter registration_;
+};
+
+// Label maps keep integers: 16 bits when the labels fit.
+PixelType label_type(const std::vector<int>& labels) {
+    return labels.back() <= 65535 ? PixelType::u16 : PixelType::i32;
+}
+
+// No output may overwrite an input.
+void check_outputs(const SegmentOptions& o, const std::vector<std::string>& outputs) {
+    std::vector<std::string> inputs{o.target};
+    if (!o.target_mask.empty()) inputs.push_back(o.target_mask);
+    for (const auto& a : o.atlases) inputs.insert(inputs.end(), a.begin(), a.end());
+    for (const std::string& out : outputs)
+        for (const std::string& in : inputs)
+            if (std::filesystem::weakly_canonical(out) == std::filesystem::weakly_canonical(in))
+                throw Error(out + ": this output would overwrite an input; choose another prefix");
+}
+
+template <int D>
+void write_transforms(const std::string& stem, const TransformChain<D>& chain, NiftiCodes codes,
+                      nlohmann::json& files) {
+    for (std::size_t s = 0; s < chain.steps().size(); ++s) {
+        const Transform<D>& step = chain.steps()[s];
+        if (const auto* a = std::get_if<Affine<D>>(&step)) {
+            const std::string path = stem + "transform" + std::to_string(s) + ".txt";
+            write_itk_transform(path, *a);
+            files.push_back(path);
+        } else {
+            const std::string path = stem + "transform" + std::to_string(s) + ".nii.gz";
+            write_nifti(path, std::get<DisplacementField<D>>(step).field, codes);
+            files.push_back(path);
+        }
+    }
+}
+
+template <int D>
+void run(SegmentOptions& o, std::string command) {
+    const ScalarImage<D> target = read_image<D>(o.target);
+    std::optional<ScalarImage<D>> mask;
+    if (!o.target_mask.empty()) {
+        mask = read_image<D>(o.target_mask);
+        if (!mask->grid().same_as(target.grid()))
+            throw Error(o.target_mask + ": the mask's grid differs from the target's");
+    }
+    // All atlases are read (and checked) before the first registration.
+    std::vector<ScalarImage<D>> images, labels;
+    images.reserve(o.atlases.size());
+    labels.reserve(o.atlases.size());
+    std::vector<Atlas<D>> atlases;
+    for (const auto& files : o.atlases) {
+        images.push_back(read_image<D>(files[0]));
+        labels.push_back(read_image<D>(files[1]));
+        if (!labels.back().grid().same_as(images.back().grid()))
+            throw Error(files[1] + ": the labels' grid differs from the atlas image " + files[0] + "'s");
+        Atlas<D>& a = atlases.emplace_back(Atlas<D>{files[0], images.back(), labels.back()});
+        if (files.size() > 2) {
+            std::vector<std::string> chain(files.begin() + 2, files.end());
+            std::erase_if(chain, [](const std::string& f) { return f == "identity" || f == "Identity"; });
+            a.transform = read_transform_chain<D>(chain);
+        }
+    }
+    SegmentationOptions options;
+    if (!o.plan_tokens.empty()) options.plan = parse_registration_plan(o.plan_tokens);
+    options.fusion = o.fusion_options;
+    options.fusion.method = o.fusion.empty() ? default_fusion_method(atlases.size()) : parse_fusion_method(o.fusion);
+
+    command += " --fusion " + to_string(options.fusion.method) + " --patch-radius " +
+               std::to_string(options.fusion.patch_radius) + " --search-radius " +
+               std::to_string(options.fusion.search_radius) + " --alpha " + format_number(options.fusion.alpha) +
+               " --beta " + format_number(options.fusion.beta) + " --consensus " +
+               format_number(options.fusion.consensus);
+    for (const std::string& t : plan_tokens(options.plan)) command += " " + t;
+
+    SegmentProgress progress(o.quiet);
+    Segmentation<D> s = segment_image<D>(target, atlases, options, mask ? &*mask : nullptr, progress);
+
+    if (const auto folder = std::filesystem::path(o.prefix + "x").parent_path(); !folder.empty())
+        std::filesystem::create_directories(folder);
+    const NiftiCodes codes = is_nifti_path(o.target) ? read_nifti_codes(o.target) : NiftiCodes{};
+    const FusedLabels<D>& fused = s.fused;
+    write_image(o.prefix + "labels.nii.gz", fused.labels, label_type(fused.label_values), codes);
+    if (o.posteriors)
+        write_nifti_frames<D>(o.prefix + "posteriors.nii.gz", target.grid(), static_cast<Index>(fused.label_values.size()),
+                              [&](Index t, std::span<float> out) {
+                                  const ScalarImage<D> p = fused.posterior(static_cast<std::size_t>(t));
+                                  std::copy(p.voxels().begin(), p.voxels().end(), out.begin());
+                              },
+                              PixelType::u8, codes, 1.0 / 255);
+    {
+        std::ofstream csv(o.prefix + "volumes.csv");
+        csv << "label,voxels,volume_mm3\n";
+        for (const LabelMeasure<D>& m : measure_labels(fused.labels))
+            csv << m.label << "," << m.voxels << "," << format_number(m.volume) << "\n";
+        if (!csv) throw Error(o.prefix + "volumes.csv: cannot write");
+    }
+    if (o.qc) write_label_picture(o.prefix + "qc.png", target, fused.labels);
+
+    nlohmann::json log;
+    log["command"] = command;
+    log["version"] = ALINEA_VERSION;
+    log["target"] = o.target;
+    log["dimension"] = D;
+    log["fusion"] = {{"method", to_string(options.fusion.method)},
+                     {"patch_radius", options.fusion.patch_radius},
+                     {"search_radius", options.fusion.search_radius},
+                     {"alpha", options.fusion.alpha},
+                     {"beta", options.fusion.beta},
+                     {"consensus", options.fusion.consensus},
+                     {"fused_voxels", fused.fused_voxels},
+                     {"seconds", s.fusion_seconds}};
+    log["labels"] = fused.label_values;  // also the order of the posterior frames
+    log["plan"] = to_string(options.plan);
+    nlohmann::json atlas_log = nlohmann::json::array();
+    for (std::size_t k = 0; k < s.atlases.size(); ++k) {
+        const AtlasOnTarget<D>& a = s.atlases[k];
+        const std::size_t input = s.atlas_index[k];
+        nlohmann::json entry = {{"image", o.atlases[input][0]}, {"labels", o.atlases[input][1]},
+                                {"seconds", a.seconds}, {"registered", !a.stages.empty()}};
+        if (o.save_atlases) {
+            const std::string stem = o.prefix + "atlas" + std::to_string(input + 1) + "_";
+            write_image(stem + "labels.nii.gz", a.labels, label_type(fused.label_values), codes);
+            nlohmann::json files = nlohmann::json::array();
+            write_transforms(stem, a.transform, codes, files);
+            entry["warped_labels"] = stem + "labels.nii.gz";
+            entry["transforms"] = files;  // ANTs order: --atlas IMAGE LABELS these files
+        }
+        atlas_log.push_back(entry);
+    }
+    log["atlases"] = atlas_log;
+    log["failures"] = s.failures;
+    log["registration_seconds"] = s.registration_seconds;
+    log["threads"] = omp_get_max_threads();
+    {
+        std::ofstream json(o.prefix + "log.json");
+        json << log.dump(2) << "\n";
+        if (!json) throw Error(o.prefix + "log.json: cannot write");
+    }
+    if (!o.quiet)
+        std::printf("done: %zu labels from %zu atlases (%s, %lld voxels fused) in %.1f s + %.1f s; outputs %slabels.nii.gz, "
+                    "%svolumes.csv, %slog.json ...\n",
+                    fused.label_values.size() - 1, s.atlases.size(), to_string(options.fusion.method).c_str(),
+                    static_cast<long long>(fused.fused_voxels), s.registration_seconds, s.fusion_seconds,
+                    o.prefix.c_str(), o.prefix.c_str(), o.prefix.c_str());
+}
+
+}  // namespace
+
+void add_segment_command(CLI::App& app) {
+    auto o = std::make_shared<SegmentOptions>();
+    CLI::App* cmd = app.add_subcommand("segment", "Label an image from labelled atlases (registration + label fusion)");
+    cmd->add_option("-i,--input", o->target, "Target image to label")->required();
+    cmd->add_option("--atlas", o->atlases,
+                    "IMAGE LABELS [TRANSFORM...]: an atlas and its label map (repeatable); transforms (target -> atlas, "
+                    "ANTs order, as `register -f TARGET -m IMAGE` writes them) skip its registration")
+        ->expected(2, 64)
+        ->required();
+    cmd->add_option("-o,--output", o->prefix,
+                    "Output prefix: PREFIXlabels.nii.gz, PREFIXvolumes.csv, PREFIXqc.png, PREFIXlog.json")
+        ->required();
+    cmd->add_option("--target-mask", o->target_mask, "Register and label only where this mask is > 0.5");
+    cmd->add_option("--fusion", o->fusion,
+                    "majority, weighted or jlf (default: jlf with 3 or more atlases, weighted with 2)")
+        ->check(CLI::IsMember({"majority", "weighted", "jlf"}));
+    cmd->add_option("--patch-radius", o->fusion_options.patch_radius, "Patch radius in voxels (weighted, jlf)")
+        ->capture_default_str();
+    cmd->add_option("--search-radius", o->fusion_options.search_radius, "Search radius in voxels (jlf)")
+        ->capture_default_str();
+    cmd->add_option("--alpha", o->fusion_options.alpha, "Ridge on the joint error matrix (jlf)")->capture_default_str();
+    cmd->add_option("--beta", o->fusion_options.beta, "Exponent of the joint errors (jlf)")->capture_default_str();
+    cmd->add_option("--consensus", o->fusion_options.consensus,
+                    "Where at least this fraction of the atlases agree, take their label without fusion")
+        ->capture_default_str();
+    cmd->add_flag("--posteriors", o->posteriors,
+                  "Also write PREFIXposteriors.nii.gz: one frame per label (the log's label order, 0 first), "
+                  "probabilities stored as 8 bits (scl_slope 1/255)");
+    cmd->add_flag("--save-atlases", o->save_atlases,
+                  "Also write each atlas's labels on the target (PREFIXatlasK_labels.nii.gz) and its transforms "
+                  "(PREFIXatlasK_transformN.*, to give back after --atlas IMAGE LABELS)");
+    cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
+    cmd->add_flag("!--no-qc", o->qc, "Do not write the QC picture");
+    cmd->add_flag("-q,--quiet", o->quiet, "No progress output");
+    cmd->allow_extras();  // the registration stages, as for `register`
+    cmd->footer("Atlas registrations: the stage options of `alinea register` (default: --transform rigid "
+                "--transform affine --transform diffeo).\n"
+                "Majority voting breaks ties towards the smaller label. Joint label fusion: Wang et al., IEEE PAMI "
+                "2013.\n\n" +
+                registration_plan_help());
+    cmd->callback([o, cmd] {
+        o->plan_tokens = cmd->remaining();
+        if (!o->plan_tokens.empty()) parse_registration_plan(o->plan_tokens);  // bad stage options fail now
+        std::string command = "alinea segment -i " + o->target + " -o " + o->prefix;
+        for (const auto& a : o->atlases) {
+            command += " --atlas";
+            for (const std::string& f : a) command += " " + f;
+        }
+        std::vector<std::string> outputs{o->prefix + "labels.nii.gz", o->prefix + "volumes.csv", o->prefix + "log.json",
+                                         o->prefix + "qc.png", o->prefix + "posteriors.nii.gz"};
+        check_outputs(*o, outputs);
+        o->fusion_options.validate();
+        set_thread_count(o->threads);
+        dispatch_dimension(image_dimension(o->target), [&]<int D>() {
+            for (const auto& a : o->atlases)
+                for (std::size_t f = 0; f < 2; ++f)
+                    if (image_dimension(a[f]) != D)
+                        throw Error(a[f] + ": the atlas is " + std::to_string(image_dimension(a[f])) +
+                                    "-D but the target is " + std::to_string(D) + "-D");
+            run<D>(*o, command);
+        });
+    });
+}
+
+}  // namespace alinea::cli
