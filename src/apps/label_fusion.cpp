@@ -166,13 +166,12 @@ std::vector<Size<D>> search_offsets(int radius) {
 // rows in parallel.
 template <int D, class F>
 void for_each_shifted(const Grid<D>& g, const std::type_identity_t<Size<D>>& shift, F&& f) {
-    const Index nx = g.size(0);
-    for_each_row(g, [&](Index row, const VecD<D>& start) {
-        Size<D> idx;
-        idx[0] = 0;
-        for (int a = 1; a < D; ++a) idx[a] = std::clamp<Index>(static_cast<Index>(start[a]) + shift[a], 0, g.size(a) - 1);
-        const Index base = g.offset(idx);
-        for (Index x = 0; x < nx; ++x) f(row + x, base + std::clamp<Index>(x + shift[0], 0, nx - 1));
+    const Index nx = g.size(0), ny = g.size(1), rows = g.voxel_count() / nx;
+    const auto clamp = [](Index i, Index n) { return i < 0 ? Index{0} : i >= n ? n - 1 : i; };
+    parallel_for(rows, [&](Index row) {
+        Index from = clamp(row % ny + shift[1], ny);
+        if constexpr (D == 3) from += clamp(row / ny + shift[2], g.size(2)) * ny;
+        for (Index x = 0; x < nx; ++x) f(row * nx + x, from * nx + clamp(x + shift[0], nx));
     });
 }
 

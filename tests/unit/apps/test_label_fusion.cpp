@@ -176,3 +176,26 @@ TEST(LabelFusion, BadInputsAreClearErrors) {
     EXPECT_THROW(o.validate(), Error);
     EXPECT_THROW(parse_fusion_method("staple"), Error);
 }
+
+TEST(LabelFusion, TwoDimensionsFollowTheAtlasThatIsTheTarget) {
+    // (An optimiser-dependent indexing fault once made 2-D joint fusion vote at random.)
+    const Grid<2> g = Grid<2>::from_spacing({20, 16}, VecD<2>(1, 1));
+    ScalarImage<2> target(g), other(g);
+    std::mt19937 rng(1);
+    std::normal_distribution<float> n(0, 1);
+    for (float& v : target.voxels()) v = 100 + n(rng);
+    for (float& v : other.voxels()) v = 100 + n(rng);
+    const std::vector<ScalarImage<2>> images{other, target};
+    const std::vector<ScalarImage<2>> labels{ScalarImage<2>(g, 1), ScalarImage<2>(g, 2)};
+    for (const int search : {0, 3})
+        for (const FusionMethod method : {FusionMethod::weighted, FusionMethod::joint}) {
+            LabelFusionOptions o;
+            o.method = method;
+            o.search_radius = search;
+            const FusedLabels<2> f = fuse_labels<2>(target, images, labels, o);
+            Index followed = 0;
+            for (const float v : f.labels.voxels()) followed += v == 2;
+            EXPECT_EQ(followed, target.voxel_count()) << to_string(method) << " search " << search;
+            expect_posteriors_sum_to_one(f);
+        }
+}
