@@ -76,6 +76,35 @@ void check_outputs(const SegmentOptions& o, const std::vector<std::string>& outp
                 throw Error(out + ": this output would overwrite an input; choose another prefix");
 }
 
+// A single volume: a 4-D file where one image is expected is refused, not cut to its
+// first frame.
+template <int D>
+ScalarImage<D> read_volume(const std::string& path) {
+    if (is_nifti_path(path) && read_nifti_info(path).time_points > 1)
+        throw Error(path + ": a 4-D series (" + std::to_string(read_nifti_info(path).time_points) +
+                    " frames) where one image is expected");
+    return read_image<D>(path);
+}
+
+// An atlas's labels: a label map, or a 4-D file of probability maps whose frame k is
+// label k's probability (frame 0 the background's, as --posteriors writes them); the
+// atlas then votes, at each voxel, its most probable label (ties: the smaller).
+template <int D>
+ScalarImage<D> read_atlas_labels(const std::string& path) {
+    if (!is_nifti_path(path) || read_nifti_info(path).time_points == 1) return read_image<D>(path);
+    ScalarImage<D> labels, best;
+    read_nifti_frames<D>(path, [&](Index t, const ScalarImage<D>& p) {
+        if (t == 0) {
+            labels = ScalarImage<D>(p.grid());
+            best = p;
+            return;
+        }
+        for (Index v = 0; v < p.voxel_count(); ++v)
+            if (p[v] > best[v]) best[v] = p[v], labels[v] = static_cast<float>(t);
+    });
+    return labels;
+}
+
 template <int D>
 void write_transforms(const std::string& stem, const TransformChain<D>& chain, NiftiCodes codes,
                       nlohmann::json& files) {
@@ -95,7 +124,7 @@ void write_transforms(const std::string& stem, const TransformChain<D>& chain, N
 
 template <int D>
 void run(SegmentOptions& o, std::string command) {
-    const ScalarImage<D> target = read_image<D>(o.target);
+    const ScalarImage<D> target = read_volume<D>(o.target);
     std::optional<ScalarImage<D>> mask;
     if (!o.target_mask.empty()) {
         mask = read_image<D>(o.target_mask);
@@ -108,8 +137,8 @@ void run(SegmentOptions& o, std::string command) {
     labels.reserve(o.atlases.size());
     std::vector<Atlas<D>> atlases;
     for (const auto& files : o.atlases) {
-        images.push_back(read_image<D>(files[0]));
-        labels.push_back(read_image<D>(files[1]));
+        images.push_back(read_volume<D>(files[0]));
+        labels.push_back(read_atlas_labels<D>(files[1]));
         if (!labels.back().grid().same_as(images.back().grid()))
             throw Error(files[1] + ": the labels' grid differs from the atlas image " + files[0] + "'s");
         Atlas<D>& a = atlases.emplace_back(Atlas<D>{files[0], images.back(), labels.back()});
@@ -139,13 +168,19 @@ void run(SegmentOptions& o, std::string command) {
     const NiftiCodes codes = is_nifti_path(o.target) ? read_nifti_codes(o.target) : NiftiCodes{};
     const FusedLabels<D>& fused = s.fused;
     write_image(o.prefix + "labels.nii.gz", fused.labels, label_type(fused.label_values), codes);
-    if (o.posteriors)
-        write_nifti_frames<D>(o.prefix + "posteriors.nii.gz", target.grid(), static_cast<Index>(fused.label_values.size()),
+    if (o.posteriors) {
+        // Frame k is label k's probability (frame 0 the background's): the file is its
+        // own legend, and can serve as a probabilistic atlas.
+        std::vector<int> index_of(static_cast<std::size_t>(fused.label_values.back()) + 1, -1);
+        for (std::size_t i = 0; i < fused.label_values.size(); ++i) index_of[fused.label_values[i]] = static_cast<int>(i);
+        write_nifti_frames<D>(o.prefix + "posteriors.nii.gz", target.grid(), static_cast<Index>(index_of.size()),
                               [&](Index t, std::span<float> out) {
-                                  const ScalarImage<D> p = fused.posterior(static_cast<std::size_t>(t));
+                                  if (index_of[t] < 0) return;  // a label no atlas has
+                                  const ScalarImage<D> p = fused.posterior(static_cast<std::size_t>(index_of[t]));
                                   std::copy(p.voxels().begin(), p.voxels().end(), out.begin());
                               },
                               PixelType::u8, codes, 1.0 / 255);
+    }
     {
         std::ofstream csv(o.prefix + "volumes.csv");
         csv << "label,voxels,volume_mm3\n";
@@ -168,7 +203,7 @@ void run(SegmentOptions& o, std::string command) {
                      {"consensus", options.fusion.consensus},
                      {"fused_voxels", fused.fused_voxels},
                      {"seconds", s.fusion_seconds}};
-    log["labels"] = fused.label_values;  // also the order of the posterior frames
+    log["labels"] = fused.label_values;
     log["plan"] = to_string(options.plan);
     nlohmann::json atlas_log = nlohmann::json::array();
     for (std::size_t k = 0; k < s.atlases.size(); ++k) {
@@ -210,8 +245,10 @@ void add_segment_command(CLI::App& app) {
     CLI::App* cmd = app.add_subcommand("segment", "Label an image from labelled atlases (registration + label fusion)");
     cmd->add_option("-i,--input", o->target, "Target image to label")->required();
     cmd->add_option("--atlas", o->atlases,
-                    "IMAGE LABELS [TRANSFORM...]: an atlas and its label map (repeatable); transforms (target -> atlas, "
-                    "ANTs order, as `register -f TARGET -m IMAGE` writes them) skip its registration")
+                    "IMAGE LABELS [TRANSFORM...]: an atlas and its label map (repeatable), or its probability maps "
+                    "(4-D, frame k = label k, as --posteriors writes them: the atlas votes its most probable label); "
+                    "transforms (target -> atlas, ANTs order, as `register -f TARGET -m IMAGE` writes them) skip "
+                    "its registration")
         ->expected(2, 64)
         ->required();
     cmd->add_option("-o,--output", o->prefix,
@@ -231,8 +268,8 @@ void add_segment_command(CLI::App& app) {
                     "Where at least this fraction of the atlases agree, take their label without fusion")
         ->capture_default_str();
     cmd->add_flag("--posteriors", o->posteriors,
-                  "Also write PREFIXposteriors.nii.gz: one frame per label (the log's label order, 0 first), "
-                  "probabilities stored as 8 bits (scl_slope 1/255)");
+                  "Also write PREFIXposteriors.nii.gz: frame k is label k's probability (frame 0 the "
+                  "background's), stored as 8 bits (scl_slope 1/255)");
     cmd->add_flag("--save-atlases", o->save_atlases,
                   "Also write each atlas's labels on the target (PREFIXatlasK_labels.nii.gz) and its transforms "
                   "(PREFIXatlasK_transformN.*, to give back after --atlas IMAGE LABELS)");

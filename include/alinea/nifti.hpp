@@ -43,6 +43,10 @@ NiftiCodes read_nifti_codes(const std::string& path);
 // For a 4-D series, `frame` selects dim[4] index (reading only that frame's bytes
 // after decompression).
 template <int D> ScalarImage<D> read_nifti_scalar(const std::string& path, Index frame = 0);
+// Every frame of a series (dim[4]) in order, one at a time into the same image (the
+// file is decompressed once), e.g. the probability maps of an atlas.
+template <int D>
+void read_nifti_frames(const std::string& path, const std::function<void(Index, const ScalarImage<D>&)>& frame);
 // A vector image with D components (dim[5] == D), e.g. a displacement field.
 template <int D> VectorField<D> read_nifti_vector(const std::string& path);
 

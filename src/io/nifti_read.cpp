@@ -162,6 +162,25 @@ ScalarImage<D> read_nifti_scalar(const std::string& path, Index frame) {
 }
 
 template <int D>
+void read_nifti_frames(const std::string& path, const std::function<void(Index, const ScalarImage<D>&)>& frame) {
+    NiftiFile file(path);
+    const NiftiInfo& info = file.info();
+    if (info.components != 1)
+        throw file_error(path, "is a vector image (" + std::to_string(info.components) +
+                                   " components); a scalar series was expected");
+    const Grid<D> grid = grid_of<D>(info, path);
+    const Index n = spatial_voxels(info);
+    const std::uint64_t bytes = static_cast<std::uint64_t>(n) * io::bytes_per_voxel(info.pixel_type);
+    file.data(0, bytes * static_cast<std::uint64_t>(info.time_points));  // decompress once, check the length
+    ScalarImage<D> image(grid);
+    for (Index t = 0; t < info.time_points; ++t) {
+        const auto src = file.data(static_cast<std::uint64_t>(t) * bytes, bytes);
+        convert(info, file.header().swapped, src.data(), n, image.data(), 1);
+        frame(t, image);
+    }
+}
+
+template <int D>
 VectorField<D> read_nifti_vector(const std::string& path) {
     static_assert(sizeof(Vec<D>) == D * sizeof(float), "vector fields are interleaved floats");
     NiftiFile file(path);
@@ -244,6 +263,8 @@ ValueStats read_nifti_value_stats(const std::string& path) {
 
 template ScalarImage<2> read_nifti_scalar<2>(const std::string&, Index);
 template ScalarImage<3> read_nifti_scalar<3>(const std::string&, Index);
+template void read_nifti_frames<2>(const std::string&, const std::function<void(Index, const ScalarImage<2>&)>&);
+template void read_nifti_frames<3>(const std::string&, const std::function<void(Index, const ScalarImage<3>&)>&);
 template VectorField<2> read_nifti_vector<2>(const std::string&);
 template VectorField<3> read_nifti_vector<3>(const std::string&);
 

@@ -37,15 +37,17 @@ done
 grep -q '"method": "jlf"' "$tmp/out/s_log.json" || fail "three atlases did not default to joint label fusion"
 "$alinea" info "$tmp/out/s_labels.nii.gz" | grep -q uint16 || fail "the fused labels are not stored as integers"
 head -1 "$tmp/out/s_volumes.csv" | grep -qx 'label,voxels,volume_mm3' || fail "volumes.csv header"
-# Posteriors: one frame per label (background first) that sum to 1 at every voxel,
-# and the labels are their argmax.
+# Posteriors: frame k is label k's probability; they sum to 1 at every voxel and the
+# labels are their argmax.
 /usr/bin/python3 - "$tmp/out/s_posteriors.nii.gz" "$tmp/out/s_labels.nii.gz" "$tmp/out/s_log.json" <<'PY' || fail "posteriors"
 import sys, json, numpy as np, nibabel as nib
 p = nib.load(sys.argv[1]).get_fdata(); labels = nib.load(sys.argv[2]).get_fdata()
-values = np.array(json.load(open(sys.argv[3]))["labels"])
-assert p.shape == labels.shape + (len(values),), (p.shape, labels.shape, len(values))
+values = json.load(open(sys.argv[3]))["labels"]
+assert p.shape == labels.shape + (max(values) + 1,), (p.shape, labels.shape, max(values))
 assert np.abs(p.sum(axis=3) - 1).max() < 0.02, np.abs(p.sum(axis=3) - 1).max()
-agree = (values[np.argmax(p, axis=3)] == labels).mean()
+absent = [k for k in range(p.shape[3]) if k not in values]
+assert p[..., absent].max() == 0
+agree = (np.argmax(p, axis=3) == labels).mean()
 assert agree > 0.99, agree  # 8-bit rounding may swap near-ties
 PY
 
@@ -65,6 +67,11 @@ done
 "$alinea" segment -i "$target" "${reuse[@]}" -o "$tmp/again/s_" --save-atlases --fusion majority -q
 grep -q '"registered": true' "$tmp/again/s_log.json" && fail "a given transform was registered again"
 cmp -s "$tmp/out/s_atlas2_labels.nii.gz" "$tmp/again/s_atlas2_labels.nii.gz" || fail "reused transform gives other labels"
+
+# The posteriors serve as a probabilistic atlas (on the target's own grid: identity).
+"$alinea" segment -i "$target" --atlas "$target" "$tmp/out/s_posteriors.nii.gz" identity -o "$tmp/prob/s_" -q
+same=$(dice "$tmp/out/s_labels.nii.gz" "$tmp/prob/s_labels.nii.gz")
+awk -v d="$same" 'BEGIN {exit !(d > 0.98)}' || fail "the posteriors as an atlas give other labels (Dice $same)"
 
 # overlap: a map against itself; the CSV.
 "$alinea" overlap "$truth" "$truth" --csv "$tmp/o.csv" | grep -q "mean Dice 1.0000, mean Jaccard 1.0000, mean HD95 0.000 mm" \
@@ -101,5 +108,6 @@ expect_error "fusion" "$alinea" segment -i "$target" "${atlases[@]}" --fusion st
 expect_error "consensus" "$alinea" segment -i "$target" "${atlases[@]}" --consensus 1.5 -o "$tmp/e3_" -q
 expect_error "2-D" "$alinea" segment -i "$tmp/r16.nii.gz" --atlas "$target" "$truth" -o "$tmp/e4_" -q
 expect_error "not on the grid" "$alinea" overlap "$truth" "$tmp/r16_labels.nii.gz"
+expect_error "4-D series" "$alinea" segment -i "$tmp/out/s_posteriors.nii.gz" "${atlases[@]}" -o "$tmp/e5_" -q
 ls "$tmp" | grep -q '^e[0-9]_' && fail "a failed run left outputs"
 echo "segment: all checks passed"
