@@ -14,5 +14,6 @@ void add_invert_command(CLI::App& app);
 void add_compose_command(CLI::App& app);
 void add_segment_command(CLI::App& app);
 void add_overlap_command(CLI::App& app);
+void add_track_command(CLI::App& app);
 
 }  // namespace alinea::cli

@@ -155,7 +155,7 @@ void run(SegmentOptions& o, std::string command) {
 
     command += " --fusion " + to_string(options.fusion.method) + " --patch-radius " +
                std::to_string(options.fusion.patch_radius) + " --search-radius " +
-               std::to_string(options.fusion.search_radius) + " --alpha " + format_number(options.fusion.alpha) +
+               std::to_string(options.fusion.search_voxels(target.grid().spacing().minCoeff())) + " --alpha " + format_number(options.fusion.alpha) +
                " --beta " + format_number(options.fusion.beta) + " --consensus " +
                format_number(options.fusion.consensus);
     for (const std::string& t : plan_tokens(options.plan)) command += " " + t;
@@ -197,7 +197,7 @@ void run(SegmentOptions& o, std::string command) {
     log["dimension"] = D;
     log["fusion"] = {{"method", to_string(options.fusion.method)},
                      {"patch_radius", options.fusion.patch_radius},
-                     {"search_radius", options.fusion.search_radius},
+                     {"search_radius", fused.search_radius},
                      {"alpha", options.fusion.alpha},
                      {"beta", options.fusion.beta},
                      {"consensus", options.fusion.consensus},
@@ -260,7 +260,8 @@ void add_segment_command(CLI::App& app) {
         ->check(CLI::IsMember({"majority", "weighted", "jlf"}));
     cmd->add_option("--patch-radius", o->fusion_options.patch_radius, "Patch radius in voxels (weighted, jlf)")
         ->capture_default_str();
-    cmd->add_option("--search-radius", o->fusion_options.search_radius, "Search radius in voxels (jlf)")
+    cmd->add_option("--search-radius", o->fusion_options.search_radius,
+                    "Search radius in voxels (jlf; default -1: about 3 mm, 2 voxels at 2 mm, 3 at 1 mm)")
         ->capture_default_str();
     cmd->add_option("--alpha", o->fusion_options.alpha, "Ridge on the joint error matrix (jlf)")->capture_default_str();
     cmd->add_option("--beta", o->fusion_options.beta, "Exponent of the joint errors (jlf)")->capture_default_str();

@@ -31,10 +31,16 @@ std::string to_string(FusionMethod method) {
 
 void LabelFusionOptions::validate() const {
     if (patch_radius < 0 || patch_radius > 10) throw Error("label fusion: the patch radius must be 0 to 10 voxels");
-    if (search_radius < 0 || search_radius > 10) throw Error("label fusion: the search radius must be 0 to 10 voxels");
+    if (search_radius < -1 || search_radius > 10)
+        throw Error("label fusion: the search radius must be 0 to 10 voxels (or -1: about 3 mm)");
     if (!(alpha > 0) || !std::isfinite(alpha)) throw Error("label fusion: alpha must be > 0");
     if (!(beta > 0) || !std::isfinite(beta)) throw Error("label fusion: beta must be > 0");
     if (!(consensus > 0 && consensus <= 1)) throw Error("label fusion: the consensus fraction must be in (0, 1]");
+}
+
+int LabelFusionOptions::search_voxels(double finest_spacing_mm) const {
+    if (search_radius >= 0) return search_radius;
+    return std::max(1, static_cast<int>(std::lround(3.0 / finest_spacing_mm)));
 }
 
 template <int D>
@@ -287,10 +293,13 @@ FusedLabels<D> fuse_labels(const ScalarImage<D>& target, std::span<const ScalarI
     }
 
     FusedLabels<D> out;
+    LabelFusionOptions resolved = options;
+    resolved.search_radius = options.method == FusionMethod::joint ? options.search_voxels(grid.spacing().minCoeff()) : 0;
+    out.search_radius = resolved.search_radius;
     out.label_values = collect_labels(atlas_labels);
     std::vector<int> index_of(static_cast<std::size_t>(out.label_values.back()) + 1, 0);
     for (std::size_t i = 0; i < out.label_values.size(); ++i) index_of[out.label_values[i]] = static_cast<int>(i);
-    FusionInputs<D> in{target, atlas_images, {}, options};
+    FusionInputs<D> in{target, atlas_images, {}, resolved};
     for (const ScalarImage<D>& labels : atlas_labels) {
         std::vector<LabelIndex>& l = in.labels.emplace_back(static_cast<std::size_t>(labels.voxel_count()));
         parallel_for(labels.voxel_count(), [&](Index v) { l[v] = static_cast<LabelIndex>(index_of[std::lround(labels[v])]); });
@@ -329,7 +338,7 @@ FusedLabels<D> fuse_labels(const ScalarImage<D>& target, std::span<const ScalarI
                 for (int a = 0; a < D; ++a) lo[a] = std::min(lo[a], idx[a]), hi[a] = std::max(hi[a], idx[a]);
             }
         if (hi[0] >= 0) {
-            const int reach = options.patch_radius + (options.method == FusionMethod::joint ? options.search_radius : 0);
+            const int reach = options.patch_radius + resolved.search_radius;
             Crop<D> crop;
             for (int a = 0; a < D; ++a) {
                 crop.lo[a] = std::max<Index>(0, lo[a] - reach);

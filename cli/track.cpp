@@ -1,0 +1,256 @@
+// alinea track: carry one frame's labels through a time series by registration and
+// report every label's volume and centroid in every frame.
+#include "commands.hpp"
+#include "dimension.hpp"
+#include "progress.hpp"
+
+#include "alinea/file_kind.hpp"
+#include "alinea/image_io.hpp"
+#include "alinea/line_plot.hpp"
+#include "alinea/option_spec.hpp"
+#include "alinea/parallel.hpp"
+#include "alinea/tracking.hpp"
+#include "alinea/transform_file.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+namespace alinea::cli {
+
+namespace {
+
+struct TrackOptions {
+    std::vector<std::string> series;
+    std::string labels, prefix, mode = "hybrid", motion = "small";
+    int reference = 1;  // counted from 1
+    double mask_dilation = 10;
+    bool quiet = false;
+    int threads = 0;
+    std::vector<std::string> plan_tokens;
+};
+
+class TrackProgress final : public TrackingObserver {
+public:
+    explicit TrackProgress(bool quiet) : quiet_(quiet), registration_(quiet) {}
+    void registration_started(std::size_t frame, std::size_t target, const std::string& what) override {
+        if (!quiet_) std::printf("frame %zu -> %zu (%s)\n", frame + 1, target + 1, what.c_str());
+    }
+    void stage_started(int stage, int stages, const std::string& description) override {
+        registration_.stage_started(stage, stages, description);
+    }
+    void iteration_done(const IterationEvent& e) override { registration_.iteration_done(e); }
+    void level_done(const LevelReport& r) override { registration_.level_done(r); }
+    bool stop_requested() override { return registration_.stop_requested(); }
+
+private:
+    bool quiet_;
+    ProgressPrinter registration_;
+};
+
+// A file's name without folders and image extensions: "scans/day3.nii.gz" -> "day3".
+std::string stem(const std::string& path) {
+    std::string name = std::filesystem::path(path).filename().string();
+    for (const char* ext : {".nii.gz", ".nii", ".png"})
+        if (name.size() > std::strlen(ext) && name.ends_with(ext)) return name.substr(0, name.size() - std::strlen(ext));
+    return name;
+}
+
+// NIfTI/nibabel's RAS from Alinea's LPS (2-D: x and y flip alike).
+template <int D>
+VecD<D> ras(const VecD<D>& lps) {
+    VecD<D> r = lps;
+    r[0] = -r[0];
+    r[1] = -r[1];
+    return r;
+}
+
+template <int D>
+void write_chain(const std::string& stem, const TransformChain<D>& chain, NiftiCodes codes, nlohmann::json& files) {
+    for (std::size_t s = 0; s < chain.steps().size(); ++s) {
+        const std::string base = stem + "transform" + std::to_string(s);
+        if (const auto* a = std::get_if<Affine<D>>(&chain.steps()[s])) {
+            write_itk_transform(base + ".txt", *a);
+            files.push_back(base + ".txt");
+        } else {
+            write_nifti(base + ".nii.gz", std::get<DisplacementField<D>>(chain.steps()[s]).field, codes);
+            files.push_back(base + ".nii.gz");
+        }
+    }
+}
+
+template <int D>
+void run(const TrackOptions& o, std::string command) {
+    // The frames: one 4-D NIfTI, or one image per time point.
+    std::vector<ScalarImage<D>> frames;
+    std::vector<std::string> names;
+    const bool series4d = o.series.size() == 1 && is_nifti_path(o.series[0]) && read_nifti_info(o.series[0]).time_points > 1;
+    if (series4d) {
+        read_nifti_frames<D>(o.series[0], [&](Index t, const ScalarImage<D>& frame) {
+            frames.push_back(frame);
+            names.push_back("frame" + std::to_string(t + 1));
+        });
+    } else {
+        if (o.series.size() < 2) throw Error(o.series[0] + ": one 3-D image is not a series (give a 4-D image or several)");
+        for (const std::string& path : o.series) {
+            if (is_nifti_path(path) && read_nifti_info(path).time_points > 1)
+                throw Error(path + ": a 4-D image in a list of frames (give it alone, or its frames as files)");
+            frames.push_back(read_image<D>(path));
+            names.push_back(stem(path));
+        }
+    }
+    const auto n = frames.size();
+    if (o.reference < 1 || static_cast<std::size_t>(o.reference) > n)
+        throw Error("--reference-frame " + std::to_string(o.reference) + ": the series has frames 1 to " + std::to_string(n));
+    const std::size_t k = static_cast<std::size_t>(o.reference - 1);
+    const ScalarImage<D> labels = read_image<D>(o.labels);
+    if (!labels.grid().same_as(frames[k].grid()))
+        throw Error(o.labels + ": the labels are not on the grid of frame " + std::to_string(o.reference));
+
+    TrackingOptions options;
+    options.plan = o.motion == "large" ? TrackingOptions::large_motion_plan() : TrackingOptions::small_motion_plan();
+    if (!o.plan_tokens.empty()) options.plan = parse_registration_plan(o.plan_tokens);
+    options.mode = parse_tracking_mode(o.mode);
+    options.mask_dilation = o.mask_dilation;
+    for (const std::string& t : plan_tokens(options.plan)) command += " " + t;
+
+    TrackProgress progress(o.quiet);
+    const Tracking<D> tracking = track_labels<D>(frames, k, labels, options, progress);
+
+    if (const auto folder = std::filesystem::path(o.prefix + "x").parent_path(); !folder.empty())
+        std::filesystem::create_directories(folder);
+    const NiftiCodes codes = is_nifti_path(o.series[0]) ? read_nifti_codes(o.series[0]) : NiftiCodes{};
+    int largest = 0;
+    for (const auto& m : tracking.frames[k].measures) largest = std::max(largest, m.label);
+    const PixelType type = largest <= 65535 ? PixelType::u16 : PixelType::i32;
+    bool one_grid = true;
+    for (const ScalarImage<D>& f : frames) one_grid = one_grid && f.grid().same_as(frames[0].grid());
+    if (one_grid)
+        write_nifti_frames<D>(o.prefix + "labels.nii.gz", frames[0].grid(), static_cast<Index>(n),
+                              [&](Index t, std::span<float> out) {
+                                  const auto& l = tracking.frames[static_cast<std::size_t>(t)].labels;
+                                  std::copy(l.voxels().begin(), l.voxels().end(), out.begin());
+                              },
+                              type, codes);
+    nlohmann::json frame_log = nlohmann::json::array();
+    for (std::size_t t = 0; t < n; ++t) {
+        const TrackedFrame<D>& f = tracking.frames[t];
+        nlohmann::json entry = {{"frame", t + 1}, {"name", names[t]}, {"seconds", f.seconds}};
+        if (!series4d) {
+            const std::string path = o.prefix + names[t] + "_labels.nii.gz";
+            write_image(path, f.labels, type, is_nifti_path(o.series[t]) ? read_nifti_codes(o.series[t]) : NiftiCodes{});
+            entry["labels"] = path;
+        }
+        nlohmann::json files = nlohmann::json::array();
+        write_chain(o.prefix + "frame" + std::to_string(t + 1) + "_", f.transform, codes, files);
+        entry["transforms"] = files;  // ANTs order: this frame's grid -> the reference frame
+        frame_log.push_back(entry);
+    }
+
+    // Measures: one row per frame and label, centroids in RAS mm (as nibabel prints them).
+    std::ofstream csv(o.prefix + "measures.csv");
+    csv << "frame,label,voxels,volume_mm3,centroid_x,centroid_y,centroid_z,displacement_mm,volume_change_percent\n";
+    const auto number = [](double v) { return std::isfinite(v) ? format_number(v) : std::string("nan"); };
+    std::vector<LinePlot> plots{{"Volume over time", "frame", D == 3 ? "volume (mm³)" : "area (mm²)", {}},
+                                {"Centroid displacement from frame " + std::to_string(o.reference), "frame",
+                                 "displacement (mm)", {}}};
+    const auto& reference = tracking.frames[k].measures;
+    for (std::size_t l = 0; l < reference.size(); ++l) {
+        PlotSeries volume{"label " + std::to_string(reference[l].label), {}, {}}, moved = volume;
+        for (std::size_t t = 0; t < n; ++t) {
+            const LabelMeasure<D>& m = tracking.frames[t].measures[l];
+            const VecD<D> c = ras(m.centroid);
+            const double displacement = (m.centroid - reference[l].centroid).norm();
+            const double change = 100 * (m.volume - reference[l].volume) / reference[l].volume;
+            csv << t + 1 << "," << m.label << "," << m.voxels << "," << number(m.volume) << "," << number(c[0]) << ","
+                << number(c[1]) << "," << (D == 3 ? number(c[D - 1]) : "0") << "," << number(displacement) << ","
+                << number(change) << "\n";
+            volume.x.push_back(static_cast<double>(t + 1));
+            volume.y.push_back(m.volume);
+            moved.x.push_back(static_cast<double>(t + 1));
+            moved.y.push_back(displacement);
+        }
+        plots[0].series.push_back(volume);
+        plots[1].series.push_back(moved);
+    }
+    csv.close();
+    if (!csv) throw Error(o.prefix + "measures.csv: cannot write");
+    write_line_plots(o.prefix + "plot.png", plots);
+
+    nlohmann::json log;
+    log["command"] = command;
+    log["version"] = ALINEA_VERSION;
+    log["series"] = o.series;
+    log["labels"] = o.labels;
+    log["reference_frame"] = o.reference;
+    log["mode"] = to_string(options.mode);
+    log["mask_dilation_mm"] = options.mask_dilation;
+    log["plan"] = to_string(options.plan);
+    log["frames"] = frame_log;
+    log["seconds"] = tracking.seconds;
+    log["threads"] = omp_get_max_threads();
+    std::ofstream json(o.prefix + "log.json");
+    json << log.dump(2) << "\n";
+    json.close();
+    if (!json) throw Error(o.prefix + "log.json: cannot write");
+    if (!o.quiet)
+        std::printf("done: %zu labels through %zu frames in %.1f s; outputs %smeasures.csv, %splot.png, %slog.json ...\n",
+                    reference.size(), n, tracking.seconds, o.prefix.c_str(), o.prefix.c_str(), o.prefix.c_str());
+}
+
+}  // namespace
+
+void add_track_command(CLI::App& app) {
+    auto o = std::make_shared<TrackOptions>();
+    CLI::App* cmd = app.add_subcommand("track", "Follow labelled structures through a time series: labels, volume, centroid");
+    cmd->add_option("-i,--input", o->series, "The series: one 4-D NIfTI, or one image per time point in time order")
+        ->required();
+    cmd->add_option("--labels", o->labels, "Label map of the reference frame")->required();
+    cmd->add_option("--reference-frame", o->reference, "The frame the labels belong to, counted from 1 (as ITK-SNAP)")
+        ->capture_default_str();
+    cmd->add_option("-o,--output", o->prefix,
+                    "Output prefix: PREFIXlabels.nii.gz (4-D), PREFIXmeasures.csv, PREFIXplot.png, PREFIXlog.json, "
+                    "PREFIXframeT_transform*")
+        ->required();
+    cmd->add_option("--mode", o->mode, "chain, direct or hybrid")
+        ->check(CLI::IsMember({"chain", "direct", "hybrid"}))
+        ->capture_default_str();
+    cmd->add_option("--motion", o->motion,
+                    "Default registrations: small (frames of one acquisition: affine + greedy, 2 levels) or large "
+                    "(scans days apart: rigid + affine with MI, then greedy)")
+        ->check(CLI::IsMember({"small", "large"}))
+        ->capture_default_str();
+    cmd->add_option("--mask-dilation", o->mask_dilation,
+                    "Direct and hybrid registrations use the reference labels grown by this many mm (0: no mask)")
+        ->capture_default_str();
+    cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
+    cmd->add_flag("-q,--quiet", o->quiet, "No progress output");
+    cmd->allow_extras();
+    cmd->footer("Frames are counted from 1. Each frame's transform maps its grid to the reference frame (ANTs\n"
+                "order), and its labels are the reference labels resampled once through it. measures.csv:\n"
+                "centroids in world mm in the NIfTI/RAS convention (as nibabel prints them), displacement of the\n"
+                "centroid and volume change from the reference frame. The stage options of `register` replace\n"
+                "the --motion preset.\n\n" +
+                registration_plan_help());
+    cmd->callback([o, cmd] {
+        o->plan_tokens = cmd->remaining();
+        if (!o->plan_tokens.empty()) parse_registration_plan(o->plan_tokens);
+        std::string command = "alinea track -i";
+        for (const std::string& s : o->series) command += " " + s;
+        command += " --labels " + o->labels + " --reference-frame " + std::to_string(o->reference) + " -o " + o->prefix +
+                   " --mode " + o->mode + " --mask-dilation " + format_number(o->mask_dilation);
+        for (const std::string& out : {o->prefix + "labels.nii.gz", o->prefix + "measures.csv", o->prefix + "log.json",
+                                       o->prefix + "plot.png"})
+            for (const std::string& in : [&] { auto v = o->series; v.push_back(o->labels); return v; }())
+                if (std::filesystem::weakly_canonical(out) == std::filesystem::weakly_canonical(in))
+                    throw Error(out + ": this output would overwrite an input; choose another prefix");
+        set_thread_count(o->threads);
+        dispatch_dimension(image_dimension(o->series[0]), [&]<int D>() { run<D>(*o, command); });
+    });
+}
+
+}  // namespace alinea::cli

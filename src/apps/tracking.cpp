@@ -1,0 +1,185 @@
+#include "alinea/tracking.hpp"
+
+#include "alinea/distance_transform.hpp"
+#include "alinea/resample_chain.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <optional>
+
+namespace alinea {
+
+TrackingMode parse_tracking_mode(const std::string& name) {
+    if (name == "chain") return TrackingMode::chain;
+    if (name == "direct") return TrackingMode::direct;
+    if (name == "hybrid") return TrackingMode::hybrid;
+    throw Error("unknown tracking mode '" + name + "' (expected chain, direct or hybrid)");
+}
+
+std::string to_string(TrackingMode mode) {
+    switch (mode) {
+        case TrackingMode::chain: return "chain";
+        case TrackingMode::direct: return "direct";
+        case TrackingMode::hybrid: return "hybrid";
+    }
+    return "?";
+}
+
+RegistrationPlan TrackingOptions::small_motion_plan() {
+    return parse_registration_plan(
+        "--transform affine --metric ncc --levels 2x1 --smoothing 1x0vox --iterations 60x30 "
+        "--transform greedy --metric ncc --levels 2x1 --smoothing 1x0vox --iterations 60x40");
+}
+
+RegistrationPlan TrackingOptions::large_motion_plan() {
+    return parse_registration_plan(
+        "--init mass --transform rigid --metric mi --transform affine --metric mi "
+        "--transform greedy --metric ncc");
+}
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The labelled voxels grown by `mm` (an exact Euclidean distance).
+template <int D>
+ScalarImage<D> dilated_mask(const ScalarImage<D>& labels, double mm) {
+    ScalarImage<D> features(labels.grid());
+    for (Index v = 0; v < labels.voxel_count(); ++v) features[v] = labels[v] != 0 ? 1.0f : 0.0f;
+    ScalarImage<D> mask = distance_transform(features);
+    for (float& d : mask.voxels()) d = d <= mm ? 1.0f : 0.0f;
+    return mask;
+}
+
+// x -> first(x) -> then(first(x)): a frame's pairwise transform to its neighbour, then
+// the neighbour's transform to the reference.
+template <int D>
+TransformChain<D> compose(const TransformChain<D>& first, const TransformChain<D>& then) {
+    TransformChain<D> out = first;
+    for (const Transform<D>& step : then.steps()) out.then(step);
+    return out;
+}
+
+// The deformation a later registration can start from: a velocity for diffeo, a
+// displacement otherwise.
+template <int D>
+const VectorField<D>* start_field(const RegistrationResult<D>& r, const RegistrationPlan& plan) {
+    if (!r.deformation) return nullptr;
+    const bool diffeo = std::holds_alternative<DiffeoOptions>(plan.deformable->model);
+    return diffeo ? &r.deformation->velocity : &r.deformation->warp;
+}
+
+// chain(x) - x on `grid`, as the start of a deformable stage whose affine is the
+// identity (for diffeo, as a velocity: exp(u) ~ x + u for the small residual motion
+// left after the chain, refined by the registration).
+template <int D>
+VectorField<D> displacement_of(const TransformChain<D>& chain, const Grid<D>& grid) {
+    VectorField<D> u(grid);
+    for (Index v = 0; v < u.voxel_count(); ++v) {
+        const Size<D> idx = grid.index_of(v);
+        VecD<D> ci;
+        for (int a = 0; a < D; ++a) ci[a] = static_cast<double>(idx[a]);
+        const VecD<D> x = grid.physical(ci);
+        u[v] = (chain(x) - x).template cast<float>();
+    }
+    return u;
+}
+
+}  // namespace
+
+template <int D>
+Tracking<D> track_labels(std::span<const ScalarImage<D>> frames, std::size_t reference, const ScalarImage<D>& labels,
+                         const TrackingOptions& options, TrackingObserver& observer) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::size_t n = frames.size();
+    if (reference >= n)
+        throw Error("tracking: reference frame " + std::to_string(reference + 1) + " of " + std::to_string(n) + " frames");
+    if (!labels.grid().same_as(frames[reference].grid()))
+        throw Error("tracking: the labels are not on the reference frame's grid");
+    const std::vector<LabelMeasure<D>> reference_measures = measure_labels(labels);
+    if (reference_measures.empty()) throw Error("tracking: the reference labels have no labelled voxel");
+    if (!(options.mask_dilation >= 0)) throw Error("tracking: the mask dilation must be >= 0 mm");
+
+    Tracking<D> out;
+    out.reference = reference;
+    out.frames.resize(n);
+    std::optional<ScalarImage<D>> mask;
+    if (options.mode != TrackingMode::chain && options.mask_dilation > 0) mask = dilated_mask(labels, options.mask_dilation);
+
+    if (options.mode != TrackingMode::direct) {
+        for (const int direction : {+1, -1}) {
+            std::optional<RegistrationResult<D>> previous;
+            for (auto t = static_cast<std::ptrdiff_t>(reference) + direction; t >= 0 && t < static_cast<std::ptrdiff_t>(n);
+                 t += direction) {
+                const auto frame = static_cast<std::size_t>(t), neighbour = static_cast<std::size_t>(t - direction);
+                const auto frame_start = std::chrono::steady_clock::now();
+                observer.registration_started(frame, neighbour, "chain");
+                RegistrationInputs<D> in{frames[frame], frames[neighbour]};
+                if (previous) {  // start from the neighbours' motion
+                    in.initial_affine = previous->affine;
+                    in.initial_field = start_field(*previous, options.plan);
+                    in.warm_start_levels = 0;  // the motion changes: a start, not an answer
+                }
+                RegistrationResult<D> r = register_images(in, options.plan, observer);
+                TrackedFrame<D>& f = out.frames[frame];
+                f.transform = compose(r.transform(), out.frames[neighbour].transform);
+                f.stages = r.stages;
+                f.seconds = seconds_since(frame_start);
+                previous = std::move(r);
+            }
+        }
+    }
+    for (std::size_t frame = 0; frame < n; ++frame) {
+        if (frame == reference || options.mode == TrackingMode::chain) continue;
+        const auto frame_start = std::chrono::steady_clock::now();
+        TrackedFrame<D>& f = out.frames[frame];
+        RegistrationInputs<D> in{frames[frame], frames[reference], nullptr, mask ? &*mask : nullptr};
+        RegistrationPlan plan = options.plan;
+        VectorField<D> chained;
+        if (options.mode == TrackingMode::hybrid) {
+            // Refine the chained transform: as the start of the deformable stage alone,
+            // or, for a linear plan, of its last stage.
+            observer.registration_started(frame, reference, "hybrid");
+            if (plan.deformable) {
+                plan.linear.clear();
+                chained = displacement_of(f.transform, frames[frame].grid());
+                in.initial_affine = Affine<D>{};
+                in.initial_field = &chained;
+            } else {
+                Affine<D> affine;
+                if (!f.transform.is_affine(&affine)) throw Error("tracking: a linear chain that is not affine");
+                in.initial_affine = affine;
+                plan.linear.erase(plan.linear.begin(), plan.linear.end() - 1);
+            }
+        } else {
+            observer.registration_started(frame, reference, "direct");
+        }
+        RegistrationResult<D> r = register_images(in, plan, observer);
+        f.transform = r.transform();
+        f.stages.insert(f.stages.end(), r.stages.begin(), r.stages.end());
+        f.seconds += seconds_since(frame_start);
+    }
+    for (std::size_t frame = 0; frame < n; ++frame) {
+        TrackedFrame<D>& f = out.frames[frame];
+        f.labels = frame == reference ? labels : resample(labels, frames[frame].grid(), f.transform, Interpolation::label);
+        // Every reference label, also where it was lost.
+        const std::vector<LabelMeasure<D>> found = measure_labels(f.labels);
+        for (const LabelMeasure<D>& m : reference_measures) {
+            LabelMeasure<D> entry{m.label, 0, 0, VecD<D>::Constant(std::nan(""))};
+            for (const LabelMeasure<D>& g : found)
+                if (g.label == m.label) entry = g;
+            f.measures.push_back(entry);
+        }
+    }
+    out.seconds = seconds_since(start);
+    return out;
+}
+
+template Tracking<2> track_labels<2>(std::span<const ScalarImage<2>>, std::size_t, const ScalarImage<2>&,
+                                     const TrackingOptions&, TrackingObserver&);
+template Tracking<3> track_labels<3>(std::span<const ScalarImage<3>>, std::size_t, const ScalarImage<3>&,
+                                     const TrackingOptions&, TrackingObserver&);
+
+}  // namespace alinea
