@@ -25,3 +25,28 @@ private:
 };
 
 }  // namespace alinea::cli
+
+namespace alinea::cli {
+
+// The observer of an application (Base: an observer class deriving from
+// RegistrationObserver) whose registrations report through a ProgressPrinter; the
+// application adds its own lines (atlas k of n, frame t).
+template <class Base>
+class ApplicationProgress : public Base {
+public:
+    explicit ApplicationProgress(bool quiet) : quiet_(quiet), registration_(quiet) {}
+    void stage_started(int stage, int stages, const std::string& description) override {
+        registration_.stage_started(stage, stages, description);
+    }
+    void iteration_done(const IterationEvent& e) override { registration_.iteration_done(e); }
+    void level_done(const LevelReport& r) override { registration_.level_done(r); }
+    bool stop_requested() override { return registration_.stop_requested(); }
+
+protected:
+    bool quiet_;
+
+private:
+    ProgressPrinter registration_;
+};
+
+}  // namespace alinea::cli

@@ -2,6 +2,7 @@
 // the target (or take its transform), carry its labels over, fuse them.
 #include "commands.hpp"
 #include "dimension.hpp"
+#include "outputs.hpp"
 #include "progress.hpp"
 
 #include "alinea/file_kind.hpp"
@@ -12,7 +13,6 @@
 #include "alinea/qc_picture.hpp"
 #include "alinea/segmentation.hpp"
 #include "alinea/transform_chain_file.hpp"
-#include "alinea/transform_file.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -34,10 +34,10 @@ struct SegmentOptions {
     std::vector<std::string> plan_tokens;
 };
 
-// The progress of the registrations (one ProgressPrinter) under a line per atlas.
-class SegmentProgress final : public SegmentationObserver {
+// The progress of the registrations under a line per atlas.
+class SegmentProgress final : public ApplicationProgress<SegmentationObserver> {
 public:
-    explicit SegmentProgress(bool quiet) : quiet_(quiet), registration_(quiet) {}
+    using ApplicationProgress::ApplicationProgress;
     void atlas_started(std::size_t atlas, std::size_t atlases, const std::string& name) override {
         if (!quiet_) std::printf("atlas %zu/%zu: %s\n", atlas + 1, atlases, name.c_str());
     }
@@ -48,32 +48,11 @@ public:
         if (!quiet_) std::printf("fusion: %s of %zu atlases\n", to_string(method).c_str(), atlases);
         std::fflush(stdout);
     }
-    void stage_started(int stage, int stages, const std::string& description) override {
-        registration_.stage_started(stage, stages, description);
-    }
-    void iteration_done(const IterationEvent& e) override { registration_.iteration_done(e); }
-    void level_done(const LevelReport& r) override { registration_.level_done(r); }
-    bool stop_requested() override { return registration_.stop_requested(); }
-
-private:
-    bool quiet_;
-    ProgressPrinter registration_;
 };
 
 // Label maps keep integers: 16 bits when the labels fit.
 PixelType label_type(const std::vector<int>& labels) {
     return labels.back() <= 65535 ? PixelType::u16 : PixelType::i32;
-}
-
-// No output may overwrite an input.
-void check_outputs(const SegmentOptions& o, const std::vector<std::string>& outputs) {
-    std::vector<std::string> inputs{o.target};
-    if (!o.target_mask.empty()) inputs.push_back(o.target_mask);
-    for (const auto& a : o.atlases) inputs.insert(inputs.end(), a.begin(), a.end());
-    for (const std::string& out : outputs)
-        for (const std::string& in : inputs)
-            if (std::filesystem::weakly_canonical(out) == std::filesystem::weakly_canonical(in))
-                throw Error(out + ": this output would overwrite an input; choose another prefix");
 }
 
 // A single volume: a 4-D file where one image is expected is refused, not cut to its
@@ -103,23 +82,6 @@ ScalarImage<D> read_atlas_labels(const std::string& path) {
             if (p[v] > best[v]) best[v] = p[v], labels[v] = static_cast<float>(t);
     });
     return labels;
-}
-
-template <int D>
-void write_transforms(const std::string& stem, const TransformChain<D>& chain, NiftiCodes codes,
-                      nlohmann::json& files) {
-    for (std::size_t s = 0; s < chain.steps().size(); ++s) {
-        const Transform<D>& step = chain.steps()[s];
-        if (const auto* a = std::get_if<Affine<D>>(&step)) {
-            const std::string path = stem + "transform" + std::to_string(s) + ".txt";
-            write_itk_transform(path, *a);
-            files.push_back(path);
-        } else {
-            const std::string path = stem + "transform" + std::to_string(s) + ".nii.gz";
-            write_nifti(path, std::get<DisplacementField<D>>(step).field, codes);
-            files.push_back(path);
-        }
-    }
 }
 
 template <int D>
@@ -214,10 +176,8 @@ void run(SegmentOptions& o, std::string command) {
         if (o.save_atlases) {
             const std::string stem = o.prefix + "atlas" + std::to_string(input + 1) + "_";
             write_image(stem + "labels.nii.gz", a.labels, label_type(fused.label_values), codes);
-            nlohmann::json files = nlohmann::json::array();
-            write_transforms(stem, a.transform, codes, files);
             entry["warped_labels"] = stem + "labels.nii.gz";
-            entry["transforms"] = files;  // ANTs order: --atlas IMAGE LABELS these files
+            entry["transforms"] = write_transform_chain(stem, a.transform, codes);  // ANTs order: --atlas IMAGE LABELS these files
         }
         atlas_log.push_back(entry);
     }
@@ -293,7 +253,10 @@ void add_segment_command(CLI::App& app) {
         }
         std::vector<std::string> outputs{o->prefix + "labels.nii.gz", o->prefix + "volumes.csv", o->prefix + "log.json",
                                          o->prefix + "qc.png", o->prefix + "posteriors.nii.gz"};
-        check_outputs(*o, outputs);
+        std::vector<std::string> inputs{o->target};
+        if (!o->target_mask.empty()) inputs.push_back(o->target_mask);
+        for (const auto& a : o->atlases) inputs.insert(inputs.end(), a.begin(), a.end());
+        check_outputs_spare_inputs(inputs, outputs);
         o->fusion_options.validate();
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->target), [&]<int D>() {

@@ -2,6 +2,7 @@
 // report every label's volume and centroid in every frame.
 #include "commands.hpp"
 #include "dimension.hpp"
+#include "outputs.hpp"
 #include "progress.hpp"
 
 #include "alinea/file_kind.hpp"
@@ -10,7 +11,6 @@
 #include "alinea/option_spec.hpp"
 #include "alinea/parallel.hpp"
 #include "alinea/tracking.hpp"
-#include "alinea/transform_file.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -29,27 +29,17 @@ struct TrackOptions {
     std::string labels, prefix, mode = "hybrid", motion = "small";
     int reference = 1;  // counted from 1
     double mask_dilation = 10;
-    bool quiet = false;
+    bool quiet = false, frames_in_parallel = true;
     int threads = 0;
     std::vector<std::string> plan_tokens;
 };
 
-class TrackProgress final : public TrackingObserver {
+class TrackProgress final : public ApplicationProgress<TrackingObserver> {
 public:
-    explicit TrackProgress(bool quiet) : quiet_(quiet), registration_(quiet) {}
+    using ApplicationProgress::ApplicationProgress;
     void registration_started(std::size_t frame, std::size_t target, const std::string& what) override {
         if (!quiet_) std::printf("frame %zu -> %zu (%s)\n", frame + 1, target + 1, what.c_str());
     }
-    void stage_started(int stage, int stages, const std::string& description) override {
-        registration_.stage_started(stage, stages, description);
-    }
-    void iteration_done(const IterationEvent& e) override { registration_.iteration_done(e); }
-    void level_done(const LevelReport& r) override { registration_.level_done(r); }
-    bool stop_requested() override { return registration_.stop_requested(); }
-
-private:
-    bool quiet_;
-    ProgressPrinter registration_;
 };
 
 // A file's name without folders and image extensions: "scans/day3.nii.gz" -> "day3".
@@ -67,20 +57,6 @@ VecD<D> ras(const VecD<D>& lps) {
     r[0] = -r[0];
     r[1] = -r[1];
     return r;
-}
-
-template <int D>
-void write_chain(const std::string& stem, const TransformChain<D>& chain, NiftiCodes codes, nlohmann::json& files) {
-    for (std::size_t s = 0; s < chain.steps().size(); ++s) {
-        const std::string base = stem + "transform" + std::to_string(s);
-        if (const auto* a = std::get_if<Affine<D>>(&chain.steps()[s])) {
-            write_itk_transform(base + ".txt", *a);
-            files.push_back(base + ".txt");
-        } else {
-            write_nifti(base + ".nii.gz", std::get<DisplacementField<D>>(chain.steps()[s]).field, codes);
-            files.push_back(base + ".nii.gz");
-        }
-    }
 }
 
 template <int D>
@@ -116,6 +92,7 @@ void run(const TrackOptions& o, std::string command) {
     if (!o.plan_tokens.empty()) options.plan = parse_registration_plan(o.plan_tokens);
     options.mode = parse_tracking_mode(o.mode);
     options.mask_dilation = o.mask_dilation;
+    options.frames_in_parallel = o.frames_in_parallel;
     for (const std::string& t : plan_tokens(options.plan)) command += " " + t;
 
     TrackProgress progress(o.quiet);
@@ -145,9 +122,7 @@ void run(const TrackOptions& o, std::string command) {
             write_image(path, f.labels, type, is_nifti_path(o.series[t]) ? read_nifti_codes(o.series[t]) : NiftiCodes{});
             entry["labels"] = path;
         }
-        nlohmann::json files = nlohmann::json::array();
-        write_chain(o.prefix + "frame" + std::to_string(t + 1) + "_", f.transform, codes, files);
-        entry["transforms"] = files;  // ANTs order: this frame's grid -> the reference frame
+        entry["transforms"] = write_transform_chain(o.prefix + "frame" + std::to_string(t + 1) + "_", f.transform, codes);  // ANTs order: this frame's grid -> the reference frame
         frame_log.push_back(entry);
     }
 
@@ -228,6 +203,8 @@ void add_track_command(CLI::App& app) {
                     "Direct and hybrid registrations use the reference labels grown by this many mm (0: no mask)")
         ->capture_default_str();
     cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
+    cmd->add_flag("!--no-parallel-frames", o->frames_in_parallel,
+                  "Register one frame at a time with every thread (default: one frame per thread; same result)");
     cmd->add_flag("-q,--quiet", o->quiet, "No progress output");
     cmd->allow_extras();
     cmd->footer("Frames are counted from 1. Each frame's transform maps its grid to the reference frame (ANTs\n"
@@ -243,11 +220,10 @@ void add_track_command(CLI::App& app) {
         for (const std::string& s : o->series) command += " " + s;
         command += " --labels " + o->labels + " --reference-frame " + std::to_string(o->reference) + " -o " + o->prefix +
                    " --mode " + o->mode + " --mask-dilation " + format_number(o->mask_dilation);
-        for (const std::string& out : {o->prefix + "labels.nii.gz", o->prefix + "measures.csv", o->prefix + "log.json",
-                                       o->prefix + "plot.png"})
-            for (const std::string& in : [&] { auto v = o->series; v.push_back(o->labels); return v; }())
-                if (std::filesystem::weakly_canonical(out) == std::filesystem::weakly_canonical(in))
-                    throw Error(out + ": this output would overwrite an input; choose another prefix");
+        std::vector<std::string> inputs = o->series;
+        inputs.push_back(o->labels);
+        check_outputs_spare_inputs(inputs, {o->prefix + "labels.nii.gz", o->prefix + "measures.csv",
+                                            o->prefix + "log.json", o->prefix + "plot.png"});
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->series[0]), [&]<int D>() { run<D>(*o, command); });
     });

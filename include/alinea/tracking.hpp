@@ -30,6 +30,10 @@ struct TrackingOptions {
     RegistrationPlan plan = small_motion_plan();
     TrackingMode mode = TrackingMode::hybrid;
     double mask_dilation = 10;  // mm around the reference labels for direct and hybrid (0: no mask)
+    // Independent registrations (the frames of direct and hybrid, the two directions of
+    // the chain) at once, one thread each, instead of one at a time with every thread:
+    // small frames keep two cores busier so. The result is the same either way.
+    bool frames_in_parallel = true;
 
     // Frames of one acquisition (cardiac, respiratory): affine then a displacement field,
     // both with correlation (global NCC: on a growing blob local NCC, radius 2 or 4,

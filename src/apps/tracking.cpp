@@ -3,7 +3,12 @@
 #include "alinea/distance_transform.hpp"
 #include "alinea/resample_chain.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <exception>
+#include <mutex>
+#include <omp.h>
+#include <thread>
 #include <cmath>
 #include <optional>
 
@@ -87,6 +92,63 @@ VectorField<D> displacement_of(const TransformChain<D>& chain, const Grid<D>& gr
     return u;
 }
 
+// One observer for registrations that run at once: calls arrive one at a time.
+class LockedObserver final : public TrackingObserver {
+public:
+    explicit LockedObserver(TrackingObserver& inner) : inner_(inner) {}
+    void registration_started(std::size_t frame, std::size_t target, const std::string& what) override {
+        const std::lock_guard lock(mutex_);
+        inner_.registration_started(frame, target, what);
+    }
+    void stage_started(int stage, int stages, const std::string& description) override {
+        const std::lock_guard lock(mutex_);
+        inner_.stage_started(stage, stages, description);
+    }
+    void iteration_done(const IterationEvent& e) override {
+        const std::lock_guard lock(mutex_);
+        inner_.iteration_done(e);
+    }
+    void level_done(const LevelReport& r) override {
+        const std::lock_guard lock(mutex_);
+        inner_.level_done(r);
+    }
+    bool stop_requested() override {
+        const std::lock_guard lock(mutex_);
+        return inner_.stop_requested();
+    }
+
+private:
+    TrackingObserver& inner_;
+    std::mutex mutex_;
+};
+
+// Runs task(0 .. count-1): with one worker in order using every thread; else on
+// `workers` threads, one task each at a time, each task single-threaded (a
+// registration's result does not depend on its thread count, so neither does the
+// tracking's). The first failure, by task index, is rethrown after all have ended.
+template <class Task>
+void run_tasks(std::size_t count, int workers, Task&& task) {
+    if (workers <= 1 || count <= 1) {
+        for (std::size_t i = 0; i < count; ++i) task(i);
+        return;
+    }
+    std::vector<std::exception_ptr> failures(count);
+    std::atomic<std::size_t> next{0};
+    std::vector<std::thread> pool;
+    for (int w = 0; w < std::min<int>(workers, static_cast<int>(count)); ++w)
+        pool.emplace_back([&] {
+            omp_set_num_threads(1);
+            for (std::size_t i; (i = next++) < count;) try {
+                    task(i);
+                } catch (...) {
+                    failures[i] = std::current_exception();
+                }
+        });
+    for (std::thread& t : pool) t.join();
+    for (const std::exception_ptr& f : failures)
+        if (f) std::rethrow_exception(f);
+}
+
 }  // namespace
 
 template <int D>
@@ -108,31 +170,37 @@ Tracking<D> track_labels(std::span<const ScalarImage<D>> frames, std::size_t ref
     std::optional<ScalarImage<D>> mask;
     if (options.mode != TrackingMode::chain && options.mask_dilation > 0) mask = dilated_mask(labels, options.mask_dilation);
 
-    if (options.mode != TrackingMode::direct) {
-        for (const int direction : {+1, -1}) {
-            std::optional<RegistrationResult<D>> previous;
-            for (auto t = static_cast<std::ptrdiff_t>(reference) + direction; t >= 0 && t < static_cast<std::ptrdiff_t>(n);
-                 t += direction) {
-                const auto frame = static_cast<std::size_t>(t), neighbour = static_cast<std::size_t>(t - direction);
-                const auto frame_start = std::chrono::steady_clock::now();
-                observer.registration_started(frame, neighbour, "chain");
-                RegistrationInputs<D> in{frames[frame], frames[neighbour]};
-                if (previous) {  // start from the neighbours' motion
-                    in.initial_affine = previous->affine;
-                    in.initial_field = start_field(*previous, options.plan);
-                    in.warm_start_levels = 0;  // the motion changes: a start, not an answer
-                }
-                RegistrationResult<D> r = register_images(in, options.plan, observer);
-                TrackedFrame<D>& f = out.frames[frame];
-                f.transform = compose(r.transform(), out.frames[neighbour].transform);
-                f.stages = r.stages;
-                f.seconds = seconds_since(frame_start);
-                previous = std::move(r);
+    LockedObserver locked(observer);
+    const int workers = options.frames_in_parallel ? omp_get_max_threads() : 1;
+    // Chain: the frames after the reference, and those before it, one after the other.
+    auto chain = [&](std::size_t task) {
+        const int direction = task == 0 ? +1 : -1;
+        std::optional<RegistrationResult<D>> previous;
+        for (auto t = static_cast<std::ptrdiff_t>(reference) + direction; t >= 0 && t < static_cast<std::ptrdiff_t>(n);
+             t += direction) {
+            const auto frame = static_cast<std::size_t>(t), neighbour = static_cast<std::size_t>(t - direction);
+            const auto frame_start = std::chrono::steady_clock::now();
+            locked.registration_started(frame, neighbour, "chain");
+            RegistrationInputs<D> in{frames[frame], frames[neighbour]};
+            if (previous) {  // start from the neighbours' motion
+                in.initial_affine = previous->affine;
+                in.initial_field = start_field(*previous, options.plan);
+                in.warm_start_levels = 0;  // the motion changes: a start, not an answer
             }
+            RegistrationResult<D> r = register_images(in, options.plan, locked);
+            TrackedFrame<D>& f = out.frames[frame];
+            f.transform = compose(r.transform(), out.frames[neighbour].transform);
+            f.stages = r.stages;
+            f.seconds = seconds_since(frame_start);
+            previous = std::move(r);
         }
-    }
-    for (std::size_t frame = 0; frame < n; ++frame) {
-        if (frame == reference || options.mode == TrackingMode::chain) continue;
+    };
+    // Direct, or hybrid: each frame on its own, to the reference.
+    std::vector<std::size_t> others;
+    for (std::size_t frame = 0; frame < n; ++frame)
+        if (frame != reference) others.push_back(frame);
+    auto direct = [&](std::size_t task) {
+        const std::size_t frame = others[task];
         const auto frame_start = std::chrono::steady_clock::now();
         TrackedFrame<D>& f = out.frames[frame];
         RegistrationInputs<D> in{frames[frame], frames[reference], nullptr, mask ? &*mask : nullptr};
@@ -141,7 +209,7 @@ Tracking<D> track_labels(std::span<const ScalarImage<D>> frames, std::size_t ref
         if (options.mode == TrackingMode::hybrid) {
             // Refine the chained transform: as the start of the deformable stage alone,
             // or, for a linear plan, of its last stage.
-            observer.registration_started(frame, reference, "hybrid");
+            locked.registration_started(frame, reference, "hybrid");
             if (plan.deformable) {
                 plan.linear.clear();
                 chained = displacement_of(f.transform, frames[frame].grid());
@@ -154,13 +222,15 @@ Tracking<D> track_labels(std::span<const ScalarImage<D>> frames, std::size_t ref
                 plan.linear.erase(plan.linear.begin(), plan.linear.end() - 1);
             }
         } else {
-            observer.registration_started(frame, reference, "direct");
+            locked.registration_started(frame, reference, "direct");
         }
-        RegistrationResult<D> r = register_images(in, plan, observer);
+        RegistrationResult<D> r = register_images(in, plan, locked);
         f.transform = r.transform();
         f.stages.insert(f.stages.end(), r.stages.begin(), r.stages.end());
         f.seconds += seconds_since(frame_start);
-    }
+    };
+    if (options.mode != TrackingMode::direct) run_tasks(2, workers, chain);
+    if (options.mode != TrackingMode::chain) run_tasks(others.size(), workers, direct);
     for (std::size_t frame = 0; frame < n; ++frame) {
         TrackedFrame<D>& f = out.frames[frame];
         f.labels = frame == reference ? labels : resample(labels, frames[frame].grid(), f.transform, Interpolation::label);

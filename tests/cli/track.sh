@@ -48,6 +48,12 @@ for r in rows:
         assert np.abs(got - xyz).max() < 1e-3, (got, xyz)
 PY
 
+# Frames registered at once (the default) or one at a time: the same bytes.
+"$alinea" track -i "$data/img4d_11f.nii.gz" --labels "$tmp/ref2.nii.gz" --reference-frame 2 -o "$tmp/seq/t_" -q --no-parallel-frames
+for f in labels.nii.gz measures.csv frame7_transform0.nii.gz frame1_transform1.txt; do
+  cmp -s "$tmp/out/t_$f" "$tmp/seq/t_$f" || fail "$f differs between parallel and sequential frames"
+done
+
 # A list of frames: labels per frame on each frame's grid, named after the files.
 "$alinea" track -i "$tmp/day1.nii.gz" "$tmp/day2.nii.gz" "$tmp/day3.nii.gz" --labels "$tmp/ref2.nii.gz" \
   --reference-frame 2 --mode direct -o "$tmp/list/t_" -q

@@ -1,0 +1,37 @@
+#include "outputs.hpp"
+
+#include "alinea/error.hpp"
+#include "alinea/transform_file.hpp"
+
+#include <filesystem>
+
+namespace alinea::cli {
+
+template <int D>
+std::vector<std::string> write_transform_chain(const std::string& stem, const TransformChain<D>& chain,
+                                               NiftiCodes codes) {
+    std::vector<std::string> files;
+    for (std::size_t s = 0; s < chain.steps().size(); ++s) {
+        const std::string base = stem + "transform" + std::to_string(s);
+        if (const auto* a = std::get_if<Affine<D>>(&chain.steps()[s])) {
+            files.push_back(base + ".txt");
+            write_itk_transform(files.back(), *a);
+        } else {
+            files.push_back(base + ".nii.gz");
+            write_nifti(files.back(), std::get<DisplacementField<D>>(chain.steps()[s]).field, codes);
+        }
+    }
+    return files;
+}
+
+void check_outputs_spare_inputs(const std::vector<std::string>& inputs, const std::vector<std::string>& outputs) {
+    for (const std::string& out : outputs)
+        for (const std::string& in : inputs)
+            if (std::filesystem::weakly_canonical(out) == std::filesystem::weakly_canonical(in))
+                throw Error(out + ": this output would overwrite an input; choose another prefix");
+}
+
+template std::vector<std::string> write_transform_chain<2>(const std::string&, const TransformChain<2>&, NiftiCodes);
+template std::vector<std::string> write_transform_chain<3>(const std::string&, const TransformChain<3>&, NiftiCodes);
+
+}  // namespace alinea::cli

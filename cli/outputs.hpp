@@ -1,0 +1,21 @@
+#pragma once
+// What several subcommands write the same way: transform chains as files in ANTs
+// order, and the rule that no output may overwrite an input.
+#include "alinea/nifti.hpp"
+#include "alinea/transform_chain.hpp"
+
+#include <string>
+#include <vector>
+
+namespace alinea::cli {
+
+// STEMtransform0.txt / .nii.gz, STEMtransform1..., one file per step: given back in
+// this order (`-t` or after `--atlas IMAGE LABELS`) they are the same chain.
+template <int D>
+std::vector<std::string> write_transform_chain(const std::string& stem, const TransformChain<D>& chain,
+                                               NiftiCodes codes);
+
+// Throws when an output resolves (after symlinks) to an input.
+void check_outputs_spare_inputs(const std::vector<std::string>& inputs, const std::vector<std::string>& outputs);
+
+}  // namespace alinea::cli
