@@ -1,6 +1,7 @@
 // alinea apply: resample an image through a chain of transforms onto a reference grid.
 #include "commands.hpp"
 #include "dimension.hpp"
+#include "outputs.hpp"
 
 #include "alinea/error.hpp"
 #include "alinea/transform_chain_file.hpp"
@@ -80,6 +81,9 @@ void add_apply_command(CLI::App& app) {
     cmd->add_option("--type", o->type, "Output data type (uint8, int16, float32, ...)");
     cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->callback([o] {
+        std::vector<std::string> inputs = transform_files(o->transforms);
+        inputs.insert(inputs.end(), {o->reference, o->input});
+        check_outputs_spare_inputs(inputs, {o->output});
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->reference), [&]<int D>() { run<D>(*o); });
     });

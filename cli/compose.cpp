@@ -1,6 +1,7 @@
 // alinea compose: a chain of transforms as one displacement field on a reference grid.
 #include "commands.hpp"
 #include "dimension.hpp"
+#include "outputs.hpp"
 
 #include "alinea/displacement.hpp"
 #include "alinea/transform_chain_file.hpp"
@@ -52,6 +53,9 @@ void add_compose_command(CLI::App& app) {
         ->allow_extra_args(false);
     cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->callback([o] {
+        std::vector<std::string> inputs = transform_files(o->transforms);
+        inputs.push_back(o->reference);
+        check_outputs_spare_inputs(inputs, {o->output});
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->reference), [&]<int D>() { run<D>(*o); });
     });

@@ -1,6 +1,7 @@
 // alinea invert: the inverse of a displacement field (fixed-point iteration).
 #include "commands.hpp"
 #include "dimension.hpp"
+#include "outputs.hpp"
 
 #include "alinea/displacement.hpp"
 #include "alinea/image_io.hpp"
@@ -41,6 +42,7 @@ void add_invert_command(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->callback([o] {
+        check_outputs_spare_inputs({o->warp}, {o->output});
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->warp), [&]<int D>() { run<D>(*o); });
     });

@@ -1,6 +1,7 @@
 // alinea jacobian: the Jacobian determinant (or its log) of a displacement field.
 #include "commands.hpp"
 #include "dimension.hpp"
+#include "outputs.hpp"
 
 #include "alinea/displacement.hpp"
 #include "alinea/evaluate.hpp"
@@ -49,6 +50,7 @@ void add_jacobian_command(CLI::App& app) {
     cmd->add_flag("--log", o->log, "Write the log-determinant");
     cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->callback([o] {
+        check_outputs_spare_inputs({o->warp}, {o->output});
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->warp), [&]<int D>() { run<D>(*o); });
     });

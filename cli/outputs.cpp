@@ -27,8 +27,18 @@ std::vector<std::string> write_transform_chain(const std::string& stem, const Tr
 void check_outputs_spare_inputs(const std::vector<std::string>& inputs, const std::vector<std::string>& outputs) {
     for (const std::string& out : outputs)
         for (const std::string& in : inputs)
-            if (std::filesystem::weakly_canonical(out) == std::filesystem::weakly_canonical(in))
+            if (!in.empty() && std::filesystem::weakly_canonical(out) == std::filesystem::weakly_canonical(in))
                 throw Error(out + ": this output would overwrite an input; choose another prefix");
+}
+
+std::vector<std::string> transform_files(const std::vector<std::string>& specs) {
+    std::vector<std::string> files;
+    for (const std::string& spec : specs) {
+        if (spec == "identity" || spec == "Identity") continue;
+        if (spec.size() > 2 && spec.front() == '[' && spec.back() == ']') files.push_back(spec.substr(1, spec.find(',') - 1));
+        else files.push_back(spec);
+    }
+    return files;
 }
 
 template std::vector<std::string> write_transform_chain<2>(const std::string&, const TransformChain<2>&, NiftiCodes);

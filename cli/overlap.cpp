@@ -3,6 +3,7 @@
 // manual one.
 #include "commands.hpp"
 #include "dimension.hpp"
+#include "outputs.hpp"
 
 #include "alinea/image_io.hpp"
 #include "alinea/label_agreement.hpp"
@@ -66,6 +67,7 @@ void add_overlap_command(CLI::App& app) {
                 "(mm) between the labels' boundary voxels; nan when a label is missing from one map (the mean\n"
                 "HD95 is over the labels present in both). Means are over every label in either map.");
     cmd->callback([o] {
+        if (!o->csv.empty()) check_outputs_spare_inputs({o->a, o->b}, {o->csv});
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->a), [&]<int D>() { run<D>(*o); });
     });

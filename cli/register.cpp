@@ -1,6 +1,7 @@
 // alinea register: read the images, run the plan through the library, write the results.
 #include "commands.hpp"
 #include "dimension.hpp"
+#include "outputs.hpp"
 #include "progress.hpp"
 
 #include "alinea/error.hpp"
@@ -168,6 +169,13 @@ void add_register_command(CLI::App& app) {
                      (o->fixed_mask.empty() ? "" : " --fixed-mask " + o->fixed_mask) +
                      (o->moving_mask.empty() ? "" : " --moving-mask " + o->moving_mask);
         for (const std::string& t : printed) o->command += " " + t;
+        std::vector<std::string> inputs{o->fixed, o->moving, o->fixed_mask, o->moving_mask};
+        if (!init_is_mode) inputs.push_back(o->init);
+        std::vector<std::string> outputs;
+        for (const char* name : {"affine.txt", "warped.nii.gz", "warp.nii.gz", "inverse_warp.nii.gz",
+                                 "control_points.nii.gz", "qc.png", "log.json"})
+            outputs.push_back(o->prefix + name);
+        check_outputs_spare_inputs(inputs, outputs);
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->fixed), [&]<int D>() {
             if (image_dimension(o->moving) != D)

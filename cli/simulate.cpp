@@ -1,6 +1,7 @@
 // alinea simulate: a moving image with a known true transform, made from a real image.
 #include "commands.hpp"
 #include "dimension.hpp"
+#include "outputs.hpp"
 
 #include "alinea/displacement.hpp"
 #include "alinea/file_kind.hpp"
@@ -106,6 +107,11 @@ void add_simulate_command(CLI::App& app) {
                   "v -> p1 + (p99 - p1) [0.3 t + 0.7 (1 - cos(c pi t)) / 2], c random in [1.5, 2.5]");
     cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->callback([o] {
+        std::vector<std::string> outputs;
+        for (const char* name : {"moving.nii.gz", "true_affine.txt", "true_warp.nii.gz", "true_inverse_warp.nii.gz",
+                                 "moving_labels.nii.gz"})
+            outputs.push_back(o->prefix + name);
+        check_outputs_spare_inputs({o->input, o->labels}, outputs);
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->input), [&]<int D>() { run<D>(*o); });
     });

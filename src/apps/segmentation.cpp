@@ -66,12 +66,17 @@ Segmentation<D> segment_image(const ScalarImage<D>& target, std::span<const Atla
 
     const auto fusion_start = std::chrono::steady_clock::now();
     observer.fusion_started(options.fusion.method, out.atlases.size());
+    // Lent to the fusion as two arrays, and given back (no copies of the images).
     std::vector<ScalarImage<D>> images, labels;
     for (AtlasOnTarget<D>& a : out.atlases) {
-        images.push_back(a.image);
-        labels.push_back(a.labels);
+        images.push_back(std::move(a.image));
+        labels.push_back(std::move(a.labels));
     }
     out.fused = fuse_labels<D>(target, images, labels, options.fusion, target_mask);
+    for (std::size_t a = 0; a < out.atlases.size(); ++a) {
+        out.atlases[a].image = std::move(images[a]);
+        out.atlases[a].labels = std::move(labels[a]);
+    }
     out.fusion_seconds = seconds_since(fusion_start);
     return out;
 }
