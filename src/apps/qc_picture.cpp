@@ -209,7 +209,9 @@ void write_label_picture(const std::string& path, const ScalarImage<D>& image, c
                 ++count;
             }
         const VecD<3> through = count > 0 ? VecD<3>(sum / double(count)) : centre;
-        const double pixel = std::max(g.spacing().minCoeff(), 2 * half.maxCoeff() / 320);
+        // About 300 pixels across the widest view whatever the voxel size: contours need
+        // room, so coarse images are shown enlarged (nearest labels, linear grey).
+        const double pixel = 2 * half.maxCoeff() / 300;
         const VecD<3> x = VecD<3>::UnitX(), y = VecD<3>::UnitY(), z = VecD<3>::UnitZ();
         // Each view centred on the box, cutting through the labels' centre.
         auto view = [&](const VecD<3>& u, const VecD<3>& v, double hu, double hv, const VecD<3>& normal) {
