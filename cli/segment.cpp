@@ -253,6 +253,12 @@ void add_segment_command(CLI::App& app) {
         }
         std::vector<std::string> outputs{o->prefix + "labels.nii.gz", o->prefix + "volumes.csv", o->prefix + "log.json",
                                          o->prefix + "qc.png", o->prefix + "posteriors.nii.gz"};
+        for (std::size_t k = 1; o->save_atlases && k <= o->atlases.size(); ++k) {
+            const std::string stem = o->prefix + "atlas" + std::to_string(k) + "_";
+            for (const char* name : {"labels.nii.gz", "transform0.nii.gz", "transform0.txt", "transform1.nii.gz",
+                                     "transform1.txt"})
+                outputs.push_back(stem + name);
+        }
         std::vector<std::string> inputs{o->target};
         if (!o->target_mask.empty()) inputs.push_back(o->target_mask);
         for (const auto& a : o->atlases) inputs.insert(inputs.end(), a.begin(), a.end());

@@ -92,6 +92,19 @@ VectorField<D> displacement_of(const TransformChain<D>& chain, const Grid<D>& gr
     return u;
 }
 
+// A registration whose failure names the frame (counted from 1), as the user counts.
+template <int D>
+RegistrationResult<D> register_naming_frame(std::size_t frame, const RegistrationInputs<D>& in,
+                                            const RegistrationPlan& plan, RegistrationObserver& observer) {
+    try {
+        return register_images(in, plan, observer);
+    } catch (const Cancelled&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw Error("tracking: frame " + std::to_string(frame + 1) + ": " + e.what());
+    }
+}
+
 // One observer for registrations that run at once: calls arrive one at a time.
 class LockedObserver final : public TrackingObserver {
 public:
@@ -187,7 +200,7 @@ Tracking<D> track_labels(std::span<const ScalarImage<D>> frames, std::size_t ref
                 in.initial_field = start_field(*previous, options.plan);
                 in.warm_start_levels = 0;  // the motion changes: a start, not an answer
             }
-            RegistrationResult<D> r = register_images(in, options.plan, locked);
+            RegistrationResult<D> r = register_naming_frame(frame, in, options.plan, locked);
             TrackedFrame<D>& f = out.frames[frame];
             f.transform = compose(r.transform(), out.frames[neighbour].transform);
             f.stages = r.stages;
@@ -224,7 +237,7 @@ Tracking<D> track_labels(std::span<const ScalarImage<D>> frames, std::size_t ref
         } else {
             locked.registration_started(frame, reference, "direct");
         }
-        RegistrationResult<D> r = register_images(in, plan, locked);
+        RegistrationResult<D> r = register_naming_frame(frame, in, plan, locked);
         f.transform = r.transform();
         f.stages.insert(f.stages.end(), r.stages.begin(), r.stages.end());
         f.seconds += seconds_since(frame_start);

@@ -85,4 +85,12 @@ TEST(Tracking, BadInputsAreClearErrors) {
     EXPECT_THROW(track_labels<3>(series, 2, frame_labels(0), {}, quiet), Error);
     EXPECT_THROW(track_labels<3>(series, 0, ScalarImage<3>(grid), {}, quiet), Error);  // no label
     EXPECT_THROW(parse_tracking_mode("drift"), Error);
+    // A frame that cannot be registered (no finite voxel) is named, counted from 1.
+    std::vector<ScalarImage<3>> broken{frame_image(0), frame_image(1), ScalarImage<3>(grid, std::nanf(""))};
+    try {
+        track_labels<3>(broken, 0, frame_labels(0), {}, quiet);
+        ADD_FAILURE() << "a frame without a finite voxel was tracked";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("frame 3"), std::string::npos) << e.what();
+    }
 }
