@@ -15,5 +15,6 @@ void add_compose_command(CLI::App& app);
 void add_segment_command(CLI::App& app);
 void add_overlap_command(CLI::App& app);
 void add_track_command(CLI::App& app);
+void add_atlas_command(CLI::App& app);
 
 }  // namespace alinea::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     alinea::cli::add_segment_command(app);
     alinea::cli::add_overlap_command(app);
     alinea::cli::add_track_command(app);
+    alinea::cli::add_atlas_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

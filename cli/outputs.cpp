@@ -31,6 +31,13 @@ void check_outputs_spare_inputs(const std::vector<std::string>& inputs, const st
                 throw Error(out + ": this output would overwrite an input; choose another prefix");
 }
 
+std::string file_stem(const std::string& path) {
+    std::string name = std::filesystem::path(path).filename().string();
+    for (const std::string ext : {".nii.gz", ".nii", ".png"})
+        if (name.size() > ext.size() && name.ends_with(ext)) return name.substr(0, name.size() - ext.size());
+    return name;
+}
+
 std::vector<std::string> transform_files(const std::vector<std::string>& specs) {
     std::vector<std::string> files;
     for (const std::string& spec : specs) {

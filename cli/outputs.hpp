@@ -18,6 +18,9 @@ std::vector<std::string> write_transform_chain(const std::string& stem, const Tr
 // Throws when an output resolves (after symlinks) to an input.
 void check_outputs_spare_inputs(const std::vector<std::string>& inputs, const std::vector<std::string>& outputs);
 
+// A file's name without folders and image extensions: "scans/day3.nii.gz" -> "day3".
+std::string file_stem(const std::string& path);
+
 // The files a transform list names ("[file,1]" -> file; "identity" names none).
 std::vector<std::string> transform_files(const std::vector<std::string>& specs);
 

@@ -2,6 +2,7 @@
 // the target (or take its transform), carry its labels over, fuse them.
 #include "commands.hpp"
 #include "dimension.hpp"
+#include "inputs.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
 
@@ -53,16 +54,6 @@ public:
 // Label maps keep integers: 16 bits when the labels fit.
 PixelType label_type(const std::vector<int>& labels) {
     return labels.back() <= 65535 ? PixelType::u16 : PixelType::i32;
-}
-
-// A single volume: a 4-D file where one image is expected is refused, not cut to its
-// first frame.
-template <int D>
-ScalarImage<D> read_volume(const std::string& path) {
-    if (is_nifti_path(path) && read_nifti_info(path).time_points > 1)
-        throw Error(path + ": a 4-D series (" + std::to_string(read_nifti_info(path).time_points) +
-                    " frames) where one image is expected");
-    return read_image<D>(path);
 }
 
 // An atlas's labels: a label map, or a 4-D file of probability maps whose frame k is

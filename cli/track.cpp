@@ -16,7 +16,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -41,14 +40,6 @@ public:
         if (!quiet_) std::printf("frame %zu -> %zu (%s)\n", frame + 1, target + 1, what.c_str());
     }
 };
-
-// A file's name without folders and image extensions: "scans/day3.nii.gz" -> "day3".
-std::string stem(const std::string& path) {
-    std::string name = std::filesystem::path(path).filename().string();
-    for (const char* ext : {".nii.gz", ".nii", ".png"})
-        if (name.size() > std::strlen(ext) && name.ends_with(ext)) return name.substr(0, name.size() - std::strlen(ext));
-    return name;
-}
 
 // NIfTI/nibabel's RAS from Alinea's LPS (2-D: x and y flip alike).
 template <int D>
@@ -76,7 +67,7 @@ void run(const TrackOptions& o, std::string command) {
             if (is_nifti_path(path) && read_nifti_info(path).time_points > 1)
                 throw Error(path + ": a 4-D image in a list of frames (give it alone, or its frames as files)");
             frames.push_back(read_image<D>(path));
-            names.push_back(stem(path));
+            names.push_back(file_stem(path));
         }
     }
     const auto n = frames.size();

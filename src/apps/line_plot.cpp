@@ -1,10 +1,6 @@
-// The only translation unit that includes Cairo.
 #include "alinea/line_plot.hpp"
 
-#include "alinea/atomic_file.hpp"
-#include "alinea/error.hpp"
-
-#include <cairo.h>
+#include "cairo_text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -16,6 +12,8 @@
 namespace alinea {
 
 namespace {
+
+using drawing::text;
 
 constexpr double panel_width = 560, panel_height = 400;
 constexpr double left = 78, right = 18, top = 40, bottom = 56;
@@ -53,20 +51,6 @@ std::string tick_text(double v) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%g", v);
     return buffer;
-}
-
-void text(cairo_t* cr, const std::string& s, double x, double y, double align_x, double align_y, double size,
-          bool bold = false, double angle = 0) {
-    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size);
-    cairo_text_extents_t e;
-    cairo_text_extents(cr, s.c_str(), &e);
-    cairo_save(cr);
-    cairo_translate(cr, x, y);
-    cairo_rotate(cr, angle);
-    cairo_move_to(cr, -e.x_bearing - align_x * e.width, -e.y_bearing - align_y * e.height);
-    cairo_show_text(cr, s.c_str());
-    cairo_restore(cr);
 }
 
 void draw_panel(cairo_t* cr, const LinePlot& plot, double x0) {
@@ -167,17 +151,9 @@ void draw_panel(cairo_t* cr, const LinePlot& plot, double x0) {
 void write_line_plots(const std::string& path, const std::vector<LinePlot>& panels) {
     if (panels.empty()) throw Error(path + ": nothing to plot");
     const int width = static_cast<int>(panel_width * static_cast<double>(panels.size())), height = static_cast<int>(panel_height);
-    std::unique_ptr<cairo_surface_t, decltype(&cairo_surface_destroy)> surface(
-        cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, height), cairo_surface_destroy);
-    std::unique_ptr<cairo_t, decltype(&cairo_destroy)> cr(cairo_create(surface.get()), cairo_destroy);
-    cairo_set_source_rgb(cr.get(), 1, 1, 1);
-    cairo_paint(cr.get());
+    auto [surface, cr] = drawing::canvas(width, height);
     for (std::size_t p = 0; p < panels.size(); ++p) draw_panel(cr.get(), panels[p], panel_width * static_cast<double>(p));
-    if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) throw Error(path + ": drawing failed");
-    write_atomically(path, [&](const std::string& temp) {
-        if (cairo_surface_write_to_png(surface.get(), temp.c_str()) != CAIRO_STATUS_SUCCESS)
-            throw Error(path + ": cannot write the PNG");
-    });
+    drawing::write_png(path, surface.get(), cr.get());
 }
 
 }  // namespace alinea

@@ -1,14 +1,12 @@
 #include "alinea/tracking.hpp"
 
+#include "concurrent_tasks.hpp"
+
 #include "alinea/distance_transform.hpp"
 #include "alinea/resample_chain.hpp"
 
-#include <atomic>
 #include <chrono>
-#include <exception>
-#include <mutex>
 #include <omp.h>
-#include <thread>
 #include <cmath>
 #include <optional>
 
@@ -105,62 +103,15 @@ RegistrationResult<D> register_naming_frame(std::size_t frame, const Registratio
     }
 }
 
-// One observer for registrations that run at once: calls arrive one at a time.
-class LockedObserver final : public TrackingObserver {
+// The tracking's own report, locked like the registrations'.
+class LockedTrackingObserver final : public LockedObserver<TrackingObserver> {
 public:
-    explicit LockedObserver(TrackingObserver& inner) : inner_(inner) {}
+    using LockedObserver::LockedObserver;
     void registration_started(std::size_t frame, std::size_t target, const std::string& what) override {
         const std::lock_guard lock(mutex_);
         inner_.registration_started(frame, target, what);
     }
-    void stage_started(int stage, int stages, const std::string& description) override {
-        const std::lock_guard lock(mutex_);
-        inner_.stage_started(stage, stages, description);
-    }
-    void iteration_done(const IterationEvent& e) override {
-        const std::lock_guard lock(mutex_);
-        inner_.iteration_done(e);
-    }
-    void level_done(const LevelReport& r) override {
-        const std::lock_guard lock(mutex_);
-        inner_.level_done(r);
-    }
-    bool stop_requested() override {
-        const std::lock_guard lock(mutex_);
-        return inner_.stop_requested();
-    }
-
-private:
-    TrackingObserver& inner_;
-    std::mutex mutex_;
 };
-
-// Runs task(0 .. count-1): with one worker in order using every thread; else on
-// `workers` threads, one task each at a time, each task single-threaded (a
-// registration's result does not depend on its thread count, so neither does the
-// tracking's). The first failure, by task index, is rethrown after all have ended.
-template <class Task>
-void run_tasks(std::size_t count, int workers, Task&& task) {
-    if (workers <= 1 || count <= 1) {
-        for (std::size_t i = 0; i < count; ++i) task(i);
-        return;
-    }
-    std::vector<std::exception_ptr> failures(count);
-    std::atomic<std::size_t> next{0};
-    std::vector<std::thread> pool;
-    for (int w = 0; w < std::min<int>(workers, static_cast<int>(count)); ++w)
-        pool.emplace_back([&] {
-            omp_set_num_threads(1);
-            for (std::size_t i; (i = next++) < count;) try {
-                    task(i);
-                } catch (...) {
-                    failures[i] = std::current_exception();
-                }
-        });
-    for (std::thread& t : pool) t.join();
-    for (const std::exception_ptr& f : failures)
-        if (f) std::rethrow_exception(f);
-}
 
 }  // namespace
 
@@ -183,7 +134,7 @@ Tracking<D> track_labels(std::span<const ScalarImage<D>> frames, std::size_t ref
     std::optional<ScalarImage<D>> mask;
     if (options.mode != TrackingMode::chain && options.mask_dilation > 0) mask = dilated_mask(labels, options.mask_dilation);
 
-    LockedObserver locked(observer);
+    LockedTrackingObserver locked(observer);
     const int workers = options.frames_in_parallel ? omp_get_max_threads() : 1;
     // Chain: the frames after the reference, and those before it, one after the other.
     auto chain = [&](std::size_t task) {

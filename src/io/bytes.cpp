@@ -106,20 +106,36 @@ ByteBuffer read_file_range(const std::string& path, std::uint64_t offset, std::u
     return buffer;
 }
 
-void write_file(const std::string& path, std::span<const std::uint8_t> bytes, const std::string& shown_as) {
-    Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
-    if (fd.get() < 0) throw file_error(shown_as, "cannot create: " + system_error_text());
+FileWriter::FileWriter(const std::string& path, const std::string& shown_as)
+    : fd_(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)), shown_as_(shown_as) {
+    if (fd_ < 0) throw file_error(shown_as, "cannot create: " + system_error_text());
+}
+
+FileWriter::~FileWriter() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void FileWriter::append(std::span<const std::uint8_t> bytes) {
     std::size_t done = 0;
     while (done < bytes.size()) {
-        const ssize_t n = ::write(fd.get(), bytes.data() + done, std::min<std::size_t>(bytes.size() - done, 1u << 30));
+        const ssize_t n = ::write(fd_, bytes.data() + done, std::min<std::size_t>(bytes.size() - done, 1u << 30));
         if (n < 0) {
             if (errno == EINTR) continue;
-            throw file_error(shown_as, "write failed: " + system_error_text());
+            throw file_error(shown_as_, "write failed: " + system_error_text());
         }
         done += static_cast<std::size_t>(n);
     }
+}
+
+void FileWriter::close() {
     // close() can report a deferred write error (e.g. a full disk on NFS).
-    if (::close(fd.release()) != 0) throw file_error(shown_as, "write failed: " + system_error_text());
+    if (::close(std::exchange(fd_, -1)) != 0) throw file_error(shown_as_, "write failed: " + system_error_text());
+}
+
+void write_file(const std::string& path, std::span<const std::uint8_t> bytes, const std::string& shown_as) {
+    FileWriter out(path, shown_as);
+    out.append(bytes);
+    out.close();
 }
 
 bool has_suffix(const std::string& path, const std::string& suffix) {

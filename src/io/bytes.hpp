@@ -49,6 +49,21 @@ ByteBuffer read_file_range(const std::string& path, std::uint64_t offset, std::u
 // Writes bytes to `path`; errors name `shown_as` (the user's file, not the temp file).
 void write_file(const std::string& path, std::span<const std::uint8_t> bytes, const std::string& shown_as);
 
+// The same in pieces, for outputs too large to hold at once (4-D series).
+class FileWriter {
+public:
+    FileWriter(const std::string& path, const std::string& shown_as);
+    ~FileWriter();
+    FileWriter(const FileWriter&) = delete;
+    FileWriter& operator=(const FileWriter&) = delete;
+    void append(std::span<const std::uint8_t> bytes);
+    void close();  // reports a deferred write error; the destructor only closes
+
+private:
+    int fd_ = -1;
+    std::string shown_as_;
+};
+
 // "a.nii.gz" -> true: case-insensitive suffix test.
 bool has_suffix(const std::string& path, const std::string& suffix);
 

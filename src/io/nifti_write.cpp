@@ -133,19 +133,38 @@ void write_nifti_frames(const std::string& path, const Grid<D>& grid, Index fram
     const std::vector<std::uint8_t> head = io::encode_nifti_header(header);
     const Index voxels = grid.voxel_count();
     const std::size_t bpv = static_cast<std::size_t>(io::bytes_per_voxel(type));
-    io::ByteBuffer raw(head.size() + static_cast<std::size_t>(voxels * frames) * bpv);
-    std::memcpy(raw.data(), head.data(), head.size());
-    std::vector<float> values(static_cast<std::size_t>(voxels));
-    for (Index t = 0; t < frames; ++t) {
-        std::fill(values.begin(), values.end(), 0.0f);
-        frame(t, values);
-        if (slope != 1.0)
-            for (float& v : values) v = static_cast<float>(v / slope);
-        store(type, values.data(), voxels, 1, raw.data() + head.size() + static_cast<std::size_t>(t * voxels) * bpv);
-    }
     const bool gz = io::has_suffix(path, ".gz");
-    const io::ByteBuffer packed = gz ? io::gzip(raw.bytes(), 6) : io::ByteBuffer();
-    write_atomically(path, [&](const std::string& temp) { io::write_file(temp, gz ? packed.bytes() : raw.bytes(), path); });
+    // Streamed: frames are made, stored and compressed a few at a time (whole 8 MiB
+    // pieces, each a gzip member: the bytes do not depend on how the frames fall), so
+    // memory does not grow with the number of frames.
+    constexpr std::size_t piece = std::size_t(8) << 20;
+    write_atomically(path, [&](const std::string& temp) {
+        io::FileWriter out(temp, path);
+        std::vector<std::uint8_t> pending(head.begin(), head.end());
+        auto flush = [&](bool all) {
+            std::size_t at = 0;
+            for (; pending.size() - at >= piece || (all && at < pending.size());) {
+                const std::span<const std::uint8_t> part(pending.data() + at, std::min(piece, pending.size() - at));
+                if (gz) out.append(io::gzip(part, 6).bytes());
+                else out.append(part);
+                at += part.size();
+            }
+            pending.erase(pending.begin(), pending.begin() + static_cast<std::ptrdiff_t>(at));
+        };
+        std::vector<float> values(static_cast<std::size_t>(voxels));
+        for (Index t = 0; t < frames; ++t) {
+            std::fill(values.begin(), values.end(), 0.0f);
+            frame(t, values);
+            if (slope != 1.0)
+                for (float& v : values) v = static_cast<float>(v / slope);
+            const std::size_t at = pending.size();
+            pending.resize(at + static_cast<std::size_t>(voxels) * bpv);
+            store(type, values.data(), voxels, 1, pending.data() + at);
+            flush(false);
+        }
+        flush(true);
+        out.close();
+    });
 }
 
 template void write_nifti<2>(const std::string&, const ScalarImage<2>&, PixelType, NiftiCodes);
