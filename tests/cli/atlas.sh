@@ -13,21 +13,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-subjects=(IXI012-HH-1211 IXI013-HH-1212 IXI014-HH-1236 IXI015-HH-1258)
-/usr/bin/python3 - "$ixi/nifti/${subjects[0]}-T1_ds.nii.gz" "$tmp/ref.nii.gz" <<'PY'
-import sys, numpy as np, nibabel as nib
-img = nib.load(sys.argv[1])
-affine = img.affine.copy(); affine[:3, :3] *= 2
-affine[:3, 3] += img.affine[:3, :3] @ np.full(3, 0.5)
-nib.save(nib.Nifti1Image(np.zeros([n // 2 for n in img.shape[:3]], np.uint8), affine), sys.argv[2])
-PY
-printf '#Insight Transform File V1.0\n#Transform 0\nTransform: AffineTransform_double_3_3\nParameters: 1 0 0 0 1 0 0 0 1 0 0 0\nFixedParameters: 0 0 0\n' > "$tmp/identity.txt"
+source "$source_dir/tests/cli/lib/ixi_4mm.sh"  # subjects=(...) at 4 mm in $tmp
 images=() labels=()
-for s in "${subjects[@]}"; do
-  "$alinea" apply -r "$tmp/ref.nii.gz" -i "$ixi/nifti/$s-T1_ds.nii.gz" -t "$tmp/identity.txt" -o "$tmp/$s.nii.gz"
-  "$alinea" apply -r "$tmp/ref.nii.gz" -i "$ixi/dlmuse/$s-T1_ds_DLMUSE.nii.gz" -t "$tmp/identity.txt" -o "$tmp/${s}_labels.nii.gz" -n label
-  images+=("$tmp/$s.nii.gz") labels+=("$tmp/${s}_labels.nii.gz")
-done
+for s in "${subjects[@]}"; do images+=("$tmp/$s.nii.gz") labels+=("$tmp/${s}_labels.nii.gz"); done
 plan=(--transform rigid --transform affine --transform diffeo --iterations 40x20x10)
 
 "$alinea" atlas -i "${images[@]}" --labels "${labels[@]}" -o "$tmp/a/" --iterations 2 -q "${plan[@]}"
@@ -139,5 +127,8 @@ expect_error "grid differs" -i "${images[0]}" "${images[1]}" --labels "${labels[
   "$ixi/dlmuse/${subjects[1]}-T1_ds_DLMUSE.nii.gz" -o "$tmp/e/"
 cp "${images[1]}" "$tmp/other/template.nii.gz"
 expect_error "would overwrite an input" -i "${images[0]}" "$tmp/other/template.nii.gz" -o "$tmp/other/"
+/usr/bin/python3 -c "import sys, numpy as np, nibabel as nib; r = nib.load(sys.argv[1]); nib.save(nib.Nifti1Image(np.zeros(r.shape, np.float32), r.affine), sys.argv[2])" \
+  "${images[0]}" "$tmp/empty.nii.gz"
+expect_error "subject $tmp/empty.nii.gz" -i "${images[0]}" "$tmp/empty.nii.gz" -o "$tmp/e/"
 [ ! -e "$tmp/e" ] || [ -z "$(ls "$tmp/e")" ] || fail "a failed run left outputs: $(ls "$tmp/e")"
 echo "atlas: all checks passed"

@@ -11,20 +11,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-# Four subjects on a 4 mm grid (same box as the 2 mm originals).
-subjects=(IXI012-HH-1211 IXI013-HH-1212 IXI014-HH-1236 IXI015-HH-1258)
-/usr/bin/python3 - "$ixi/nifti/${subjects[0]}-T1_ds.nii.gz" "$tmp/ref.nii.gz" <<'PY'
-import sys, numpy as np, nibabel as nib
-img = nib.load(sys.argv[1])
-affine = img.affine.copy(); affine[:3, :3] *= 2
-affine[:3, 3] += img.affine[:3, :3] @ np.full(3, 0.5)
-nib.save(nib.Nifti1Image(np.zeros([n // 2 for n in img.shape[:3]], np.uint8), affine), sys.argv[2])
-PY
-printf '#Insight Transform File V1.0\n#Transform 0\nTransform: AffineTransform_double_3_3\nParameters: 1 0 0 0 1 0 0 0 1 0 0 0\nFixedParameters: 0 0 0\n' > "$tmp/identity.txt"
-for s in "${subjects[@]}"; do
-  "$alinea" apply -r "$tmp/ref.nii.gz" -i "$ixi/nifti/$s-T1_ds.nii.gz" -t "$tmp/identity.txt" -o "$tmp/$s.nii.gz"
-  "$alinea" apply -r "$tmp/ref.nii.gz" -i "$ixi/dlmuse/$s-T1_ds_DLMUSE.nii.gz" -t "$tmp/identity.txt" -o "$tmp/${s}_labels.nii.gz" -n label
-done
+source "$source_dir/tests/cli/lib/ixi_4mm.sh"  # subjects=(...) at 4 mm in $tmp
 target=$tmp/${subjects[0]}.nii.gz truth=$tmp/${subjects[0]}_labels.nii.gz
 atlases=()
 for s in "${subjects[@]:1}"; do atlases+=(--atlas "$tmp/$s.nii.gz" "$tmp/${s}_labels.nii.gz"); done
