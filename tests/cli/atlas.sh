@@ -93,6 +93,22 @@ awk -v d=$deformable -v a=$affine 'BEGIN {exit !(d > a + 0.05)}' || fail "deform
 for f in template.nii.gz probabilities.nii.gz logjac_mean.nii.gz IXI015-HH-1258_warp.nii.gz IXI015-HH-1258_affine.txt volumes.csv; do
   cmp -s "$tmp/a/$f" "$tmp/r/$f" || fail "resumed $f differs from the uninterrupted run's"
 done
+# Killed (SIGKILL: no chance to clean up) at some moment after the first iteration
+# committed, then resumed: the same bytes again.
+"$alinea" atlas -i "${images[@]}" --labels "${labels[@]}" -o "$tmp/k/" --iterations 2 -q "${plan[@]}" &
+pid=$!
+for _ in $(seq 600); do
+  grep -q '"completed_iterations": 1' "$tmp/k/log.json" 2>/dev/null && break
+  sleep 0.1
+done
+sleep 0.5
+kill -9 $pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
+"$alinea" atlas -i "${images[@]}" --labels "${labels[@]}" -o "$tmp/k/" --iterations 2 -q --resume "${plan[@]}"
+for f in template.nii.gz probabilities.nii.gz IXI015-HH-1258_warp.nii.gz IXI012-HH-1211_affine.txt; do
+  cmp -s "$tmp/a/$f" "$tmp/k/$f" || fail "$f after a kill and --resume differs from the uninterrupted run's"
+done
+! ls -a "$tmp/k" | grep -q '^\.staged-' || fail "staged files left after the resumed run"
 # Resuming a finished run registers nothing and rewrites the same maps.
 "$alinea" atlas -i "${images[@]}" --labels "${labels[@]}" -o "$tmp/r/" --iterations 2 --resume "${plan[@]}" > "$tmp/again.txt"
 grep -q "resuming after iteration 2 of 2" "$tmp/again.txt" || fail "no resume message"
