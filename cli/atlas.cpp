@@ -8,7 +8,7 @@
 #include "progress.hpp"
 
 #include "alinea/atlas.hpp"
-#include "alinea/atomic_file.hpp"
+#include "alinea/output_set.hpp"
 #include "alinea/option_spec.hpp"
 #include "alinea/parallel.hpp"
 #include "alinea/probability_atlas.hpp"
@@ -67,21 +67,7 @@ std::string signature(const AtlasCliOptions& o, const RegistrationPlan& plan) {
     return s + " " + to_string(plan);
 }
 
-void write_json(const std::string& path, const nlohmann::json& j) {
-    write_atomically(path, [&](const std::string& temp) {
-        std::ofstream out(temp);
-        out << j.dump(2) << "\n";
-        if (!out) throw Error(path + ": cannot write");
-    });
-}
-
-void write_text(const std::string& path, const std::string& text) {
-    write_atomically(path, [&](const std::string& temp) {
-        std::ofstream out(temp);
-        out << text;
-        if (!out) throw Error(path + ": cannot write");
-    });
-}
+void write_json(const std::string& path, const nlohmann::json& j) { write_text_file(path, j.dump(2) + "\n"); }
 
 nlohmann::json figures_json(const AtlasIterationFigures& f, const std::vector<double>& metric) {
     return {{"iteration", f.iteration},         {"shape_update_mm", f.shape_update_mm},
@@ -233,7 +219,8 @@ void run(const AtlasCliOptions& o, const std::string& command) {
     const std::vector<SubjectMapping<D>> mappings = files.read_mappings(options.plan.deformable.has_value());
     const ScalarImage<D> sd = read_image<D>(o.prefix + "intensity_sd.nii.gz");
     const Grid<D>& grid = final_template.grid();
-    write_image(o.prefix + "template.nii.gz", final_template, PixelType::f32, codes);
+    OutputSet out;  // the final maps: all of them or none
+    write_image(out(o.prefix + "template.nii.gz"), final_template, PixelType::f32, codes);
     nlohmann::json outputs = {o.prefix + "template.nii.gz", o.prefix + "intensity_sd.nii.gz"};
 
     std::optional<ProbabilityAtlas<D>> probabilities;
@@ -245,24 +232,24 @@ void run(const AtlasCliOptions& o, const std::string& command) {
         // `segment --posteriors` writes them: `segment --atlas TEMPLATE PROBABILITIES` reads it.
         std::vector<int> compact(static_cast<std::size_t>(p.label_values.back()) + 1, -1);
         for (std::size_t k = 0; k < p.label_values.size(); ++k) compact[p.label_values[k]] = static_cast<int>(k);
-        write_nifti_frames<D>(o.prefix + "probabilities.nii.gz", grid, static_cast<Index>(compact.size()),
-                              [&](Index t, std::span<float> out) {
+        write_nifti_frames<D>(out(o.prefix + "probabilities.nii.gz"), grid, static_cast<Index>(compact.size()),
+                              [&](Index t, std::span<float> frame) {
                                   if (compact[t] < 0) return;
                                   for (Index v = 0; v < grid.voxel_count(); ++v)
-                                      out[v] = p.probability(static_cast<std::size_t>(compact[t]), v);
+                                      frame[v] = p.probability(static_cast<std::size_t>(compact[t]), v);
                               },
                               p.subjects <= 255 ? PixelType::u8 : PixelType::u16, codes, 1.0 / n);
         std::string csv = "frame,label\n";
         for (const int label : p.label_values) csv += std::to_string(label) + "," + std::to_string(label) + "\n";
-        write_text(o.prefix + "labels.csv", csv);
-        write_image(o.prefix + "labels.nii.gz", p.labels, p.label_values.back() <= 65535 ? PixelType::u16 : PixelType::i32,
+        write_text_file(out(o.prefix + "labels.csv"), csv);
+        write_image(out(o.prefix + "labels.nii.gz"), p.labels, p.label_values.back() <= 65535 ? PixelType::u16 : PixelType::i32,
                     codes);
         for (const char* f : {"probabilities.nii.gz", "labels.csv", "labels.nii.gz"}) outputs.push_back(o.prefix + f);
     }
     const Variability<D> variability = population_variability<D>(
         mappings, grid, labels, probabilities ? &probabilities->labels : nullptr);
-    write_image(o.prefix + "logjac_mean.nii.gz", variability.log_jacobian_mean, PixelType::f32, codes);
-    write_image(o.prefix + "logjac_sd.nii.gz", variability.log_jacobian_sd, PixelType::f32, codes);
+    write_image(out(o.prefix + "logjac_mean.nii.gz"), variability.log_jacobian_mean, PixelType::f32, codes);
+    write_image(out(o.prefix + "logjac_sd.nii.gz"), variability.log_jacobian_sd, PixelType::f32, codes);
     outputs.push_back(o.prefix + "logjac_mean.nii.gz");
     outputs.push_back(o.prefix + "logjac_sd.nii.gz");
     if (!labels.empty()) {
@@ -270,12 +257,12 @@ void run(const AtlasCliOptions& o, const std::string& command) {
         for (const LabelVolume& v : variability.volumes)
             csv += files.stems[v.subject] + "," + std::to_string(v.label) + "," + format_number(v.volume) + "," +
                    (std::isfinite(v.mean_log_jacobian) ? format_number(v.mean_log_jacobian) : "") + "\n";
-        write_text(o.prefix + "volumes.csv", csv);
+        write_text_file(out(o.prefix + "volumes.csv"), csv);
         outputs.push_back(o.prefix + "volumes.csv");
     }
     if (o.qc) {
         const ScalarImage<D> initial = read_image<D>(files.iteration_template(0));
-        write_slice_panels<D>(o.prefix + "qc.png",
+        write_slice_panels<D>(out(o.prefix + "qc.png"),
                               "Atlas of " + std::to_string(subjects.size()) + " subjects, " +
                                   std::to_string(o.iterations) + " iterations",
                               {{"initial mean (centres of mass)", &initial, false},
@@ -287,7 +274,8 @@ void run(const AtlasCliOptions& o, const std::string& command) {
     log["folded_voxels"] = variability.folded_voxels;
     log["outputs"] = outputs;
     log["complete"] = true;
-    write_json(log_path, log);
+    write_json(out(log_path), log);
+    out.commit();
     if (!o.quiet)
         std::printf("done: %stemplate.nii.gz from %zu subjects; maps in %slog.json\n", o.prefix.c_str(), subjects.size(),
                     o.prefix.c_str());
@@ -363,7 +351,9 @@ void add_atlas_command(CLI::App& app) {
     cmd->allow_extras();
     cmd->footer("--iterations N (before the stage options): template updates (default 4).\n"
                 "Per-subject registrations (template fixed, subject moving): the stage options of `alinea register`\n"
-                "(default: --init mass --transform rigid --transform affine --transform diffeo). Each iteration\n"
+                "(default: --init mass --transform rigid --transform affine --transform diffeo). The first\n"
+                "iteration's deformable stage stops before its finest level (the starting mean is blurred); from\n"
+                "the second on, each subject starts from its previous map (see --no-warm-start). Each iteration\n"
                 "registers every subject to the template, moves the template to the population's centre (the\n"
                 "exact inverse of the mean map: exp(-mean velocity) after the inverse log-mean affine, as greedy\n"
                 "does) and averages the subjects carried onto it. Bring a subject into the template with\n"

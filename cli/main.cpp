@@ -2,11 +2,14 @@
 #include "commands.hpp"
 
 #include "alinea/error.hpp"
+#include "alinea/output_set.hpp"
 #include "alinea/registration_observer.hpp"
 
 #include <iostream>
 
 int main(int argc, char** argv) {
+    // Ctrl-C and SIGTERM: remove every temporary output and exit with 130 / 143.
+    alinea::remove_temporaries_on_signals();
     CLI::App app{"Alinea: image registration (2-D and 3-D, NIfTI and PNG)", "alinea"};
     app.set_version_flag("--version", std::string("alinea ") + ALINEA_VERSION);
     app.require_subcommand(1);

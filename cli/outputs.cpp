@@ -9,16 +9,16 @@ namespace alinea::cli {
 
 template <int D>
 std::vector<std::string> write_transform_chain(const std::string& stem, const TransformChain<D>& chain,
-                                               NiftiCodes codes) {
+                                               NiftiCodes codes, OutputSet& outputs) {
     std::vector<std::string> files;
     for (std::size_t s = 0; s < chain.steps().size(); ++s) {
         const std::string base = stem + "transform" + std::to_string(s);
         if (const auto* a = std::get_if<Affine<D>>(&chain.steps()[s])) {
             files.push_back(base + ".txt");
-            write_itk_transform(files.back(), *a);
+            write_itk_transform(outputs(files.back()), *a);
         } else {
             files.push_back(base + ".nii.gz");
-            write_nifti(files.back(), std::get<DisplacementField<D>>(chain.steps()[s]).field, codes);
+            write_nifti(outputs(files.back()), std::get<DisplacementField<D>>(chain.steps()[s]).field, codes);
         }
     }
     return files;
@@ -48,7 +48,9 @@ std::vector<std::string> transform_files(const std::vector<std::string>& specs) 
     return files;
 }
 
-template std::vector<std::string> write_transform_chain<2>(const std::string&, const TransformChain<2>&, NiftiCodes);
-template std::vector<std::string> write_transform_chain<3>(const std::string&, const TransformChain<3>&, NiftiCodes);
+template std::vector<std::string> write_transform_chain<2>(const std::string&, const TransformChain<2>&, NiftiCodes,
+                                                                  OutputSet&);
+template std::vector<std::string> write_transform_chain<3>(const std::string&, const TransformChain<3>&, NiftiCodes,
+                                                                  OutputSet&);
 
 }  // namespace alinea::cli

@@ -2,6 +2,7 @@
 // What several subcommands write the same way: transform chains as files in ANTs
 // order, and the rule that no output may overwrite an input.
 #include "alinea/nifti.hpp"
+#include "alinea/output_set.hpp"
 #include "alinea/transform_chain.hpp"
 
 #include <string>
@@ -10,10 +11,11 @@
 namespace alinea::cli {
 
 // STEMtransform0.txt / .nii.gz, STEMtransform1..., one file per step: given back in
-// this order (`-t` or after `--atlas IMAGE LABELS`) they are the same chain.
+// this order (`-t` or after `--atlas IMAGE LABELS`) they are the same chain. Written
+// as part of the run's outputs (committed with them).
 template <int D>
 std::vector<std::string> write_transform_chain(const std::string& stem, const TransformChain<D>& chain,
-                                               NiftiCodes codes);
+                                               NiftiCodes codes, OutputSet& outputs);
 
 // Throws when an output resolves (after symlinks) to an input.
 void check_outputs_spare_inputs(const std::vector<std::string>& inputs, const std::vector<std::string>& outputs);

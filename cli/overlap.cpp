@@ -5,6 +5,7 @@
 #include "dimension.hpp"
 #include "outputs.hpp"
 
+#include "alinea/output_set.hpp"
 #include "alinea/image_io.hpp"
 #include "alinea/label_agreement.hpp"
 #include "alinea/option_spec.hpp"
@@ -12,6 +13,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 #include <fstream>
 
 namespace alinea::cli {
@@ -41,14 +43,14 @@ void run(const OverlapOptions& o) {
     if (o.distances) std::printf(", mean HD95 %.3f mm", c.mean_hausdorff95);
     std::printf("\n");
     if (!o.csv.empty()) {
-        std::ofstream csv(o.csv);
+        std::ostringstream csv;
         csv << "label,voxels_a,voxels_b,dice,jaccard,hausdorff95_mm\n";
         for (const LabelAgreement& l : c.labels)
             csv << l.label << "," << l.voxels_a << "," << l.voxels_b << "," << number(l.dice) << ","
                 << number(l.jaccard) << "," << (o.distances ? number(l.hausdorff95) : "") << "\n";
         csv << "mean,,," << number(c.mean_dice) << "," << number(c.mean_jaccard) << ","
             << (o.distances ? number(c.mean_hausdorff95) : "") << "\n";
-        if (!csv) throw Error(o.csv + ": cannot write");
+        write_text_file(o.csv, csv.str());
     }
 }
 

@@ -1,26 +1,11 @@
 #include "progress.hpp"
 
-#include <csignal>
 #include <cstdio>
 #include <unistd.h>
 
 namespace alinea::cli {
 
-namespace {
-
-volatile std::sig_atomic_t interrupted = 0;
-void on_interrupt(int) { interrupted = 1; }
-
-}  // namespace
-
-ProgressPrinter::ProgressPrinter(bool quiet) : quiet_(quiet), live_(!quiet && isatty(STDOUT_FILENO)) {
-    interrupted = 0;
-    std::signal(SIGINT, on_interrupt);
-}
-
-ProgressPrinter::~ProgressPrinter() { std::signal(SIGINT, SIG_DFL); }
-
-bool ProgressPrinter::stop_requested() { return interrupted != 0; }
+ProgressPrinter::ProgressPrinter(bool quiet) : quiet_(quiet), live_(!quiet && isatty(STDOUT_FILENO)) {}
 
 void ProgressPrinter::stage_started(int stage, int stages, const std::string& description) {
     if (quiet_) return;

@@ -1,8 +1,8 @@
 #pragma once
 // The progress the CLI prints while a registration runs: a line when a stage starts
 // and when a level ends, and on a terminal a live line within the level (iteration,
-// metric, an estimate of the time left in the level). Ctrl-C (SIGINT) asks the
-// registration to stop.
+// metric, an estimate of the time left in the level). Ctrl-C (SIGINT) and SIGTERM end
+// the process at once (remove_temporaries_on_signals in main: no output is left).
 #include "alinea/registration_observer.hpp"
 
 #include <chrono>
@@ -12,11 +12,9 @@ namespace alinea::cli {
 class ProgressPrinter final : public RegistrationObserver {
 public:
     explicit ProgressPrinter(bool quiet);
-    ~ProgressPrinter() override;
     void stage_started(int stage, int stages, const std::string& description) override;
     void iteration_done(const IterationEvent& event) override;
     void level_done(const LevelReport& report) override;
-    bool stop_requested() override;
 
 private:
     bool quiet_, live_;
@@ -40,7 +38,6 @@ public:
     }
     void iteration_done(const IterationEvent& e) override { registration_.iteration_done(e); }
     void level_done(const LevelReport& r) override { registration_.level_done(r); }
-    bool stop_requested() override { return registration_.stop_requested(); }
 
 protected:
     bool quiet_;

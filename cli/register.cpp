@@ -4,6 +4,7 @@
 #include "outputs.hpp"
 #include "progress.hpp"
 
+#include "alinea/output_set.hpp"
 #include "alinea/error.hpp"
 #include "alinea/file_kind.hpp"
 #include "alinea/image_io.hpp"
@@ -99,7 +100,8 @@ void run(const RegisterOptions& o) {
     // A prefix may name a folder that does not exist yet ("out/subject1_").
     if (const auto folder = std::filesystem::path(o.prefix + "x").parent_path(); !folder.empty())
         std::filesystem::create_directories(folder);
-    write_itk_transform(o.prefix + "affine.txt", result.affine);
+    OutputSet out;  // all of them or none
+    write_itk_transform(out(o.prefix + "affine.txt"), result.affine);
     const NiftiCodes codes = is_nifti_path(o.fixed) ? read_nifti_codes(o.fixed) : NiftiCodes{};
     nlohmann::json log;
     log["command"] = o.command;
@@ -111,9 +113,10 @@ void run(const RegisterOptions& o) {
     log["initial_matrix"] = matrix_json(result.initial_affine);
     log["nonfinite_voxels"] = {{"fixed", result.nonfinite_fixed}, {"moving", result.nonfinite_moving}};
     if (const auto& d = result.deformation) {
-        write_nifti(o.prefix + "warp.nii.gz", d->warp, codes);
-        write_nifti(o.prefix + "inverse_warp.nii.gz", d->inverse_warp, codes);
-        if (!d->control_points.empty()) write_nifti(o.prefix + "control_points.nii.gz", d->control_points, codes);
+        write_nifti(out(o.prefix + "warp.nii.gz"), d->warp, codes);
+        write_nifti(out(o.prefix + "inverse_warp.nii.gz"), d->inverse_warp, codes);
+        if (!d->control_points.empty())
+            write_nifti(out(o.prefix + "control_points.nii.gz"), d->control_points, codes);
         const JacobianSummary& j = d->jacobian;
         log["jacobian"] = {{"min", j.min}, {"max", j.max}, {"folded_fraction", j.folded_fraction}};
         log["inverse_residual_mm"] = d->inverse_residual;
@@ -122,14 +125,15 @@ void run(const RegisterOptions& o) {
                         j.min, j.max, static_cast<long long>(j.folded), d->inverse_residual);
     }
     const ScalarImage<D> warped = apply_registration(result, moving);
-    write_image(o.prefix + "warped.nii.gz", warped, PixelType::f32, codes);
-    if (o.qc) write_qc_picture(o.prefix + "qc.png", fixed, warped);
+    write_image(out(o.prefix + "warped.nii.gz"), warped, PixelType::f32, codes);
+    if (o.qc) write_qc_picture(out(o.prefix + "qc.png"), fixed, warped);
 
     log["stages"] = stages_json(result.stages);
     log["matrix"] = matrix_json(result.affine);
     log["seconds"] = result.seconds;
     log["threads"] = omp_get_max_threads();
-    std::ofstream(o.prefix + "log.json") << log.dump(2) << "\n";
+    write_text_file(out(o.prefix + "log.json"), log.dump(2) + "\n");
+    out.commit();
     if (!o.quiet)
         std::printf("done in %.2f s; outputs %saffine.txt, %swarped.nii.gz, %slog.json ...\n", result.seconds,
                     o.prefix.c_str(), o.prefix.c_str(), o.prefix.c_str());

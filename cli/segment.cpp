@@ -6,6 +6,7 @@
 #include "outputs.hpp"
 #include "progress.hpp"
 
+#include "alinea/output_set.hpp"
 #include "alinea/file_kind.hpp"
 #include "alinea/image_io.hpp"
 #include "alinea/label_measures.hpp"
@@ -20,6 +21,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <optional>
 
 namespace alinea::cli {
@@ -120,28 +122,29 @@ void run(SegmentOptions& o, std::string command) {
         std::filesystem::create_directories(folder);
     const NiftiCodes codes = is_nifti_path(o.target) ? read_nifti_codes(o.target) : NiftiCodes{};
     const FusedLabels<D>& fused = s.fused;
-    write_image(o.prefix + "labels.nii.gz", fused.labels, label_type(fused.label_values), codes);
+    OutputSet out;  // all of them or none
+    write_image(out(o.prefix + "labels.nii.gz"), fused.labels, label_type(fused.label_values), codes);
     if (o.posteriors) {
         // Frame k is label k's probability (frame 0 the background's): the file is its
         // own legend, and can serve as a probabilistic atlas.
         std::vector<int> index_of(static_cast<std::size_t>(fused.label_values.back()) + 1, -1);
         for (std::size_t i = 0; i < fused.label_values.size(); ++i) index_of[fused.label_values[i]] = static_cast<int>(i);
-        write_nifti_frames<D>(o.prefix + "posteriors.nii.gz", target.grid(), static_cast<Index>(index_of.size()),
-                              [&](Index t, std::span<float> out) {
+        write_nifti_frames<D>(out(o.prefix + "posteriors.nii.gz"), target.grid(), static_cast<Index>(index_of.size()),
+                              [&](Index t, std::span<float> frame) {
                                   if (index_of[t] < 0) return;  // a label no atlas has
                                   const ScalarImage<D> p = fused.posterior(static_cast<std::size_t>(index_of[t]));
-                                  std::copy(p.voxels().begin(), p.voxels().end(), out.begin());
+                                  std::copy(p.voxels().begin(), p.voxels().end(), frame.begin());
                               },
                               PixelType::u8, codes, 1.0 / 255);
     }
     {
-        std::ofstream csv(o.prefix + "volumes.csv");
+        std::ostringstream csv;
         csv << "label,voxels,volume_mm3\n";
         for (const LabelMeasure<D>& m : measure_labels(fused.labels))
             csv << m.label << "," << m.voxels << "," << format_number(m.volume) << "\n";
-        if (!csv) throw Error(o.prefix + "volumes.csv: cannot write");
+        write_text_file(out(o.prefix + "volumes.csv"), csv.str());
     }
-    if (o.qc) write_label_picture(o.prefix + "qc.png", target, fused.labels);
+    if (o.qc) write_label_picture(out(o.prefix + "qc.png"), target, fused.labels);
 
     nlohmann::json log;
     log["command"] = command;
@@ -166,9 +169,9 @@ void run(SegmentOptions& o, std::string command) {
                                 {"seconds", a.seconds}, {"registered", !a.stages.empty()}};
         if (o.save_atlases) {
             const std::string stem = o.prefix + "atlas" + std::to_string(input + 1) + "_";
-            write_image(stem + "labels.nii.gz", a.labels, label_type(fused.label_values), codes);
+            write_image(out(stem + "labels.nii.gz"), a.labels, label_type(fused.label_values), codes);
             entry["warped_labels"] = stem + "labels.nii.gz";
-            entry["transforms"] = write_transform_chain(stem, a.transform, codes);  // ANTs order: --atlas IMAGE LABELS these files
+            entry["transforms"] = write_transform_chain(stem, a.transform, codes, out);  // ANTs order: --atlas IMAGE LABELS these files
         }
         atlas_log.push_back(entry);
     }
@@ -176,11 +179,8 @@ void run(SegmentOptions& o, std::string command) {
     log["failures"] = s.failures;
     log["registration_seconds"] = s.registration_seconds;
     log["threads"] = omp_get_max_threads();
-    {
-        std::ofstream json(o.prefix + "log.json");
-        json << log.dump(2) << "\n";
-        if (!json) throw Error(o.prefix + "log.json: cannot write");
-    }
+    write_text_file(out(o.prefix + "log.json"), log.dump(2) + "\n");
+    out.commit();
     if (!o.quiet)
         std::printf("done: %zu labels from %zu atlases (%s, %lld voxels fused) in %.1f s + %.1f s; outputs %slabels.nii.gz, "
                     "%svolumes.csv, %slog.json ...\n",

@@ -3,6 +3,7 @@
 #include "dimension.hpp"
 #include "outputs.hpp"
 
+#include "alinea/output_set.hpp"
 #include "alinea/displacement.hpp"
 #include "alinea/file_kind.hpp"
 #include "alinea/image_io.hpp"
@@ -41,7 +42,8 @@ void run(const SimulateOptions& o) {
 
     const NiftiCodes codes = is_nifti_path(o.input) ? read_nifti_codes(o.input) : NiftiCodes{};
     std::vector<std::string> written;
-    auto out = [&](const std::string& name) { return written.emplace_back(o.prefix + name); };
+    OutputSet outputs;  // all of them or none
+    auto out = [&](const std::string& name) { return outputs(written.emplace_back(o.prefix + name)); };
     write_nifti(out("moving.nii.gz"), sim.moving, PixelType::f32, codes);
     write_itk_transform(out("true_affine.txt"), sim.affine);
     if (!sim.warp.empty()) {
@@ -53,6 +55,7 @@ void run(const SimulateOptions& o) {
         const PixelType type = is_nifti_path(o.labels) ? read_nifti_info(o.labels).pixel_type : PixelType::u16;
         write_nifti(out("moving_labels.nii.gz"), sim.moving_labels, type, codes);
     }
+    outputs.commit();
 
     const AffineParameters<D>& p = sim.parameters;
     std::printf("affine: rotation %s deg, scale %s, shear %s, translation %s mm\n", list(p.angles).c_str(),

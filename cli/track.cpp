@@ -5,6 +5,7 @@
 #include "outputs.hpp"
 #include "progress.hpp"
 
+#include "alinea/output_set.hpp"
 #include "alinea/file_kind.hpp"
 #include "alinea/image_io.hpp"
 #include "alinea/line_plot.hpp"
@@ -18,6 +19,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace alinea::cli {
 
@@ -97,8 +99,9 @@ void run(const TrackOptions& o, std::string command) {
     const PixelType type = largest <= 65535 ? PixelType::u16 : PixelType::i32;
     bool one_grid = true;
     for (const ScalarImage<D>& f : frames) one_grid = one_grid && f.grid().same_as(frames[0].grid());
+    OutputSet out;  // all of them or none
     if (one_grid)
-        write_nifti_frames<D>(o.prefix + "labels.nii.gz", frames[0].grid(), static_cast<Index>(n),
+        write_nifti_frames<D>(out(o.prefix + "labels.nii.gz"), frames[0].grid(), static_cast<Index>(n),
                               [&](Index t, std::span<float> out) {
                                   const auto& l = tracking.frames[static_cast<std::size_t>(t)].labels;
                                   std::copy(l.voxels().begin(), l.voxels().end(), out.begin());
@@ -110,15 +113,15 @@ void run(const TrackOptions& o, std::string command) {
         nlohmann::json entry = {{"frame", t + 1}, {"name", names[t]}, {"seconds", f.seconds}};
         if (!series4d) {
             const std::string path = o.prefix + names[t] + "_labels.nii.gz";
-            write_image(path, f.labels, type, is_nifti_path(o.series[t]) ? read_nifti_codes(o.series[t]) : NiftiCodes{});
+            write_image(out(path), f.labels, type, is_nifti_path(o.series[t]) ? read_nifti_codes(o.series[t]) : NiftiCodes{});
             entry["labels"] = path;
         }
-        entry["transforms"] = write_transform_chain(o.prefix + "frame" + std::to_string(t + 1) + "_", f.transform, codes);  // ANTs order: this frame's grid -> the reference frame
+        entry["transforms"] = write_transform_chain(o.prefix + "frame" + std::to_string(t + 1) + "_", f.transform, codes, out);  // ANTs order: this frame's grid -> the reference frame
         frame_log.push_back(entry);
     }
 
     // Measures: one row per frame and label, centroids in RAS mm (as nibabel prints them).
-    std::ofstream csv(o.prefix + "measures.csv");
+    std::ostringstream csv;
     csv << "frame,label,voxels,volume_mm3,centroid_x,centroid_y,centroid_z,displacement_mm,volume_change_percent\n";
     const auto number = [](double v) { return std::isfinite(v) ? format_number(v) : std::string("nan"); };
     std::vector<LinePlot> plots{{"Volume over time", "frame", D == 3 ? "volume (mm³)" : "area (mm²)", {}},
@@ -143,9 +146,8 @@ void run(const TrackOptions& o, std::string command) {
         plots[0].series.push_back(volume);
         plots[1].series.push_back(moved);
     }
-    csv.close();
-    if (!csv) throw Error(o.prefix + "measures.csv: cannot write");
-    write_line_plots(o.prefix + "plot.png", plots);
+    write_text_file(out(o.prefix + "measures.csv"), csv.str());
+    write_line_plots(out(o.prefix + "plot.png"), plots);
 
     nlohmann::json log;
     log["command"] = command;
@@ -159,10 +161,8 @@ void run(const TrackOptions& o, std::string command) {
     log["frames"] = frame_log;
     log["seconds"] = tracking.seconds;
     log["threads"] = omp_get_max_threads();
-    std::ofstream json(o.prefix + "log.json");
-    json << log.dump(2) << "\n";
-    json.close();
-    if (!json) throw Error(o.prefix + "log.json: cannot write");
+    write_text_file(out(o.prefix + "log.json"), log.dump(2) + "\n");
+    out.commit();
     if (!o.quiet)
         std::printf("done: %zu labels through %zu frames in %.1f s; outputs %smeasures.csv, %splot.png, %slog.json ...\n",
                     reference.size(), n, tracking.seconds, o.prefix.c_str(), o.prefix.c_str(), o.prefix.c_str());

@@ -53,6 +53,11 @@ struct AtlasOptions {
     // the previous iteration (its affine, its warp as the initial field) and runs only
     // the finest level of the deformable stage: the template moves less and less.
     bool warm_start = true;
+    // The first iteration registers to the starting template (a blurred mean): its
+    // deformable stage stops before the finest level, where there is no detail to
+    // match yet. On IXI (bench/atlas) this took the atlas from 202 s to 170 s, and the
+    // subjects' pairwise label Dice in template space from 0.672 to 0.676.
+    bool coarse_first_iteration = true;
     // Several subjects registered at once, one thread each (else one at a time with
     // every thread). The result is the same either way.
     bool subjects_in_parallel = true;

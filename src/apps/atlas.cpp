@@ -313,7 +313,6 @@ SubjectRegistration<D> register_subject(const AtlasSubject<D>& subject, const Sc
     return out;
 }
 
-template <int D>
 double rms_over(const std::vector<Index>& voxels, auto&& value) {
     if (voxels.empty()) return 0;
     double sum = 0;
@@ -338,10 +337,13 @@ AtlasIteration<D> atlas_iteration(std::span<const AtlasSubject<D>> subjects, con
     std::vector<SubjectRegistration<D>> registered(n);
     LockedAtlasObserver locked(observer);
     const int workers = options.subjects_in_parallel ? omp_get_max_threads() : 1;
+    RegistrationPlan plan = options.plan;
+    if (options.coarse_first_iteration && iteration == 1 && plan.deformable && plan.deformable->pyramid.levels() > 1)
+        plan.deformable->pyramid.iterations.back() = 0;
     run_tasks(n, workers, [&](std::size_t s) {
         locked.registration_started(iteration, s, n, subjects[s].name);
         try {
-            registered[s] = register_subject(subjects[s], current, options.plan, warm ? &previous[s] : nullptr, locked);
+            registered[s] = register_subject(subjects[s], current, plan, warm ? &previous[s] : nullptr, locked);
         } catch (const Cancelled&) {
             throw;
         } catch (const std::exception& e) {
@@ -371,10 +373,10 @@ AtlasIteration<D> atlas_iteration(std::span<const AtlasSubject<D>> subjects, con
             moved[offset + x] = (update(p) - p).squaredNorm();
         }
     });
-    out.figures.shape_update_mm = rms_over<D>(foreground, [&](Index i) { return moved[i]; });
+    out.figures.shape_update_mm = rms_over(foreground, [&](Index i) { return moved[i]; });
     if (!update.inverse_warp.empty())
         out.figures.velocity_update_mm =
-            rms_over<D>(foreground, [&](Index i) { return static_cast<double>(update.inverse_warp[i].squaredNorm()); });
+            rms_over(foreground, [&](Index i) { return static_cast<double>(update.inverse_warp[i].squaredNorm()); });
     for (SubjectRegistration<D>& r : registered) {
         out.mappings.push_back(updated_mapping(r.mapping, update));
         r.mapping.warp = VectorField<D>();  // one field per subject at a time
@@ -384,8 +386,8 @@ AtlasIteration<D> atlas_iteration(std::span<const AtlasSubject<D>> subjects, con
     TemplateAverageResult<D> average = average_subjects<D>(subjects, out.mappings, grid, options.average);
     out.template_image = sharpen(average.average, options.sharpening);
     out.intensity_sd = std::move(average.sd);
-    const double old_rms = rms_over<D>(foreground, [&](Index i) { return double(current[i]) * current[i]; });
-    const double change = rms_over<D>(foreground, [&](Index i) {
+    const double old_rms = rms_over(foreground, [&](Index i) { return double(current[i]) * current[i]; });
+    const double change = rms_over(foreground, [&](Index i) {
         const double d = double(out.template_image[i]) - current[i];
         return d * d;
     });

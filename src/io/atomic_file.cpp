@@ -1,6 +1,7 @@
 #include "alinea/atomic_file.hpp"
 
 #include "alinea/error.hpp"
+#include "temporaries.hpp"
 
 #include <atomic>
 #include <filesystem>
@@ -23,13 +24,18 @@ void write_atomically(const std::string& path, const std::function<void(const st
     static std::atomic<unsigned> counter{0};
     const fs::path temp = folder / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
                                     std::to_string(counter++));
+    const int slot = io::register_temporary(temp.string());  // removed on SIGINT and SIGTERM
     try {
         write(temp.string());
     } catch (...) {
         fs::remove(temp, ec);
+        io::unregister_temporary(slot);
         throw;
     }
+    io::begin_renames();
     fs::rename(temp, target, ec);
+    io::unregister_temporary(slot);
+    io::end_renames();
     if (ec) {
         fs::remove(temp, ec);
         throw file_error(path, "cannot write: " + ec.message());
