@@ -65,9 +65,15 @@ std::vector<std::uint8_t> gunzip_head(std::span<const std::uint8_t> gz, std::siz
     return out;
 }
 
-ByteBuffer gunzip(std::span<const std::uint8_t> gz, std::size_t needed, const std::string& path) {
+ByteBuffer gunzip(std::span<const std::uint8_t> gz, std::size_t needed, const std::string& path,
+                  std::size_t declared) {
     if (!is_gzip(gz)) throw file_error(path, "not a gzip file");
-    const std::uint64_t limit = max_gunzip_size(gz.size());
+    const std::uint64_t limit = declared > 0 ? std::min<std::uint64_t>(declared, max_gunzip_size(gz.size()))
+                                             : max_gunzip_size(gz.size());
+    const auto beyond = [&] {
+        return file_error(path, "more compressed data than the header declares (" + std::to_string(declared) +
+                                    " bytes): a corrupt file or a gzip bomb");
+    };
     // The trailer's ISIZE is the last member's size mod 2^32: a good first guess for
     // the usual single-member file, and wrong (hence the growth below) otherwise.
     std::uint64_t guess = needed;
@@ -92,6 +98,7 @@ ByteBuffer gunzip(std::span<const std::uint8_t> gz, std::size_t needed, const st
             decompressor.d, gz.data() + in_pos, gz.size() - in_pos, out.data() + out.size(),
             out.capacity() - out.size(), &in_used, &out_used);
         if (result == LIBDEFLATE_INSUFFICIENT_SPACE) {
+            if (declared > 0 && out.capacity() >= limit) throw beyond();
             if (out.capacity() >= limit) throw file_error(path, "corrupt gzip data (implausible size)");
             const std::uint64_t grown = std::max<std::uint64_t>(out.capacity() * 2ull, out.capacity() + (1u << 20));
             out.reserve(static_cast<std::size_t>(std::min(grown, limit)));
@@ -100,6 +107,15 @@ ByteBuffer gunzip(std::span<const std::uint8_t> gz, std::size_t needed, const st
         if (result != LIBDEFLATE_SUCCESS) throw file_error(path, "corrupt or truncated gzip data");
         in_pos += in_used;
         out.set_size(out.size() + out_used);
+    }
+    // All that was declared is out: a further member with data is more than declared.
+    if (declared > 0 && out.size() >= declared && in_pos < gz.size() && is_gzip(gz.subspan(in_pos))) {
+        std::uint8_t probe = 0;
+        std::size_t in_used = 0, out_used = 0;
+        if (libdeflate_gzip_decompress_ex(decompressor.d, gz.data() + in_pos, gz.size() - in_pos, &probe, 1, &in_used,
+                                          &out_used) != LIBDEFLATE_SUCCESS ||
+            out_used > 0)
+            throw beyond();
     }
     return out;
 }

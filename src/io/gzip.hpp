@@ -13,9 +13,12 @@ bool is_gzip(std::span<const std::uint8_t> bytes);
 std::vector<std::uint8_t> gunzip_head(std::span<const std::uint8_t> gz, std::size_t count, const std::string& path);
 
 // Decompresses gzip members (several are allowed, as gzip(1) does) until at least
-// `needed` bytes are out or the input ends; needed == 0 means everything.
-// Errors name `path`.
-ByteBuffer gunzip(std::span<const std::uint8_t> gz, std::size_t needed, const std::string& path);
+// `needed` bytes are out or the input ends; needed == 0 means everything. With
+// `declared` > 0 (the size the file's header promises), never holds more than that
+// and refuses data beyond it: a small file that inflates to gigabytes (a gzip bomb)
+// costs no more memory than its header says. Errors name `path`.
+ByteBuffer gunzip(std::span<const std::uint8_t> gz, std::size_t needed, const std::string& path,
+                  std::size_t declared = 0);
 
 // One gzip member. Level 1 by default: on float images and fields, higher levels cost
 // several times the time for a few per cent smaller files.

@@ -62,7 +62,8 @@ std::span<const std::uint8_t> NiftiFile::data(std::uint64_t offset, std::uint64_
     if (compressed_) {
         // Compressed files are read whole: one read, then one libdeflate pass.
         if (file_.size() == 0) file_ = read_file(path_, kMaxDataBytes);
-        if (raw_.size() < begin + length) raw_ = gunzip(file_.bytes(), begin + length, path_);
+        const std::uint64_t end = nifti_data_offset(header_) + nifti_data_bytes(info_);
+        if (raw_.size() < begin + length) raw_ = gunzip(file_.bytes(), begin + length, path_, end);
         if (raw_.size() < begin + length) throw file_error(path_, truncated(begin + length, raw_.size()));
         return {raw_.data() + begin, length};
     }

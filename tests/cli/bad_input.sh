@@ -79,6 +79,12 @@ done < "$work/cases.tsv"
 
 [ "$count" -ge 30 ] || fail "only $count cases were generated"
 
+# The gzip bomb costs no more memory than its header declares (512 MiB of zeros follow).
+/usr/bin/time -f '%M' -o "$work/rss.txt" "$alinea" info "$in/bomb.nii.gz" > /dev/null 2>&1 || true
+rss=$(tail -1 "$work/rss.txt")
+[ "$rss" -lt 100000 ] || fail "bomb.nii.gz: info used $rss KiB"
+echo "ok: bomb.nii.gz: info peaked at $rss KiB"
+
 # Writing into a folder that does not exist.
 expect_error "does not exist" "$work/nowhere/out.nii.gz" -- "$alinea" apply -r "$in/good.nii.gz" -i "$in/good.nii.gz" -o "$work/nowhere/out.nii.gz"
 

@@ -9,6 +9,7 @@ vector image (vector.nii.gz) are written too, for the mismatch cases.
 Usage: /usr/bin/python3 make_bad_inputs.py OUT_DIR
 """
 import gzip
+import zlib
 import os
 import struct
 import sys
@@ -97,6 +98,10 @@ for i in range(40, len(full) - 10, 7):
     full[i] ^= 0xA5
 write("corrupt.nii.gz", bytes(full), "gzip")
 write("gzip_garbage.nii.gz", b"\x1f\x8b" + bytes(range(256)) * 4, "gzip")
+# A gzip bomb: a 24-voxel image followed, in the same stream, by 512 MiB of zeros.
+bomb = zlib.compressobj(1, zlib.DEFLATED, 31)
+parts = [bomb.compress(nifti1() + DATA)] + [bomb.compress(bytes(64 << 20)) for _ in range(8)] + [bomb.flush()]
+write("bomb.nii.gz", b"".join(parts), "more compressed data than the header declares")
 write("huge_dims.nii", nifti1(dims=(32767, 32767, 32767)) + DATA, "too large")
 write("huge_dims_nifti2.nii", nifti2((10**9, 10**9, 10**9)) + DATA, "too large")
 write("overflow_dims_nifti2.nii", nifti2((2**62, 2**62, 4)) + DATA, "too large")
