@@ -88,16 +88,31 @@ TEST_F(NiftiRead, MultiMemberGzip) {
 }
 
 TEST_F(NiftiRead, GzipTrailerSmallerThanTheImage) {
-    // The last member's ISIZE (4 bytes) says nothing of the first member (which also
-    // holds 1 MB of trailing bytes): the reader must grow its buffer.
-    auto raw = small_volume();
-    raw.resize(raw.size() + (1 << 20), 7);
-    auto gz = zlib_gzip(raw);
-    const std::uint8_t tail[4] = {1, 2, 3, 4};
-    const auto last = zlib_gzip(tail, 4);
+    // Two members: the last one's ISIZE (its 4 bytes) says nothing of the first one.
+    const auto raw = small_volume();
+    auto gz = zlib_gzip(raw.data(), raw.size() - 4);
+    const auto last = zlib_gzip(raw.data() + raw.size() - 4, 4);
     gz.insert(gz.end(), last.begin(), last.end());
     write_bytes(path("g.nii.gz"), gz);
     EXPECT_EQ(read_nifti_scalar<3>(path("g.nii.gz"))[23], 23.f);
+}
+
+TEST_F(NiftiRead, GzipDataBeyondTheDeclaredSizeIsAnError) {
+    // Within the image's member, or in a member of its own: more than the header
+    // declares is refused (a gzip bomb would otherwise cost what it inflates to).
+    auto raw = small_volume();
+    raw.resize(raw.size() + (1 << 20), 7);
+    write_bytes(path("within.nii.gz"), zlib_gzip(raw));
+    expect_file_error([&] { read_nifti_scalar<3>(path("within.nii.gz")); }, path("within.nii.gz"),
+                      "more compressed data than the header declares");
+    const auto image = small_volume();
+    auto gz = zlib_gzip(image);
+    const std::uint8_t tail[4] = {1, 2, 3, 4};
+    const auto extra = zlib_gzip(tail, 4);
+    gz.insert(gz.end(), extra.begin(), extra.end());
+    write_bytes(path("member.nii.gz"), gz);
+    expect_file_error([&] { read_nifti_scalar<3>(path("member.nii.gz")); }, path("member.nii.gz"),
+                      "more compressed data than the header declares");
 }
 
 TEST_F(NiftiRead, ValueStatsCoverEveryVoxel) {
