@@ -3,11 +3,12 @@
 // written as it completes; --resume continues from the last complete one.
 #include "commands.hpp"
 #include "dimension.hpp"
-#include "inputs.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
 
 #include "alinea/atlas.hpp"
+#include "alinea/file_kind.hpp"
+#include "alinea/image_io.hpp"
 #include "alinea/output_set.hpp"
 #include "alinea/option_spec.hpp"
 #include "alinea/parallel.hpp"
@@ -129,9 +130,9 @@ void run(const AtlasCliOptions& o, const std::string& command) {
     // Every input is read and checked before the first registration.
     std::vector<ScalarImage<D>> images, labels;
     images.reserve(o.subjects.size());
-    for (const std::string& path : o.subjects) images.push_back(read_volume<D>(path));
+    for (const std::string& path : o.subjects) images.push_back(read_image<D>(path));
     for (std::size_t s = 0; s < o.labels.size(); ++s) {
-        labels.push_back(read_volume<D>(o.labels[s]));
+        labels.push_back(read_image<D>(o.labels[s]));
         if (!labels.back().grid().same_as(images[s].grid()))
             throw Error(o.labels[s] + ": the labels' grid differs from subject " + o.subjects[s] + "'s");
     }
@@ -166,7 +167,7 @@ void run(const AtlasCliOptions& o, const std::string& command) {
         for (int k = 0; k < done; ++k) log["iterations"].push_back(kept.at(k));
     } else {
         ScalarImage<D> initial;
-        if (!o.initial_template.empty()) initial = read_volume<D>(o.initial_template);
+        if (!o.initial_template.empty()) initial = read_image<D>(o.initial_template);
         else initial = initial_template<D>(subjects, options.average).image;
         write_image(files.iteration_template(0), initial, PixelType::f32, codes);
         log["iterations"] = nlohmann::json::array();

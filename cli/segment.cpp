@@ -2,7 +2,6 @@
 // the target (or take its transform), carry its labels over, fuse them.
 #include "commands.hpp"
 #include "dimension.hpp"
-#include "inputs.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
 
@@ -79,7 +78,7 @@ ScalarImage<D> read_atlas_labels(const std::string& path) {
 
 template <int D>
 void run(SegmentOptions& o, std::string command) {
-    const ScalarImage<D> target = read_volume<D>(o.target);
+    const ScalarImage<D> target = read_image<D>(o.target);
     std::optional<ScalarImage<D>> mask;
     if (!o.target_mask.empty()) {
         mask = read_image<D>(o.target_mask);
@@ -92,7 +91,7 @@ void run(SegmentOptions& o, std::string command) {
     labels.reserve(o.atlases.size());
     std::vector<Atlas<D>> atlases;
     for (const auto& files : o.atlases) {
-        images.push_back(read_volume<D>(files[0]));
+        images.push_back(read_image<D>(files[0]));
         labels.push_back(read_atlas_labels<D>(files[1]));
         if (!labels.back().grid().same_as(images.back().grid()))
             throw Error(files[1] + ": the labels' grid differs from the atlas image " + files[0] + "'s");

@@ -26,7 +26,12 @@ int image_dimension(const std::string& path) {
 
 template <int D>
 ScalarImage<D> read_image(const std::string& path) {
-    if (format_of(path) == Format::nifti) return read_nifti_scalar<D>(path);
+    if (format_of(path) == Format::nifti) {
+        // A series where one image is expected is refused, not cut to its first frame.
+        if (const Index frames = read_nifti_info(path).time_points; frames > 1)
+            throw file_error(path, "is a 4-D series (" + std::to_string(frames) + " frames) where one image is expected");
+        return read_nifti_scalar<D>(path);
+    }
     if constexpr (D == 2) {
         return read_png(path);
     } else {

@@ -22,6 +22,8 @@ std::vector<T> parse_list(const std::string& option, const std::string& text) {
         values.push_back(v);
     }
     if (values.empty()) throw Error(option + ": empty list");
+    if (text.back() == 'x')  // getline drops the empty item after a trailing 'x'
+        throw Error(option + ": expected numbers separated by 'x' (e.g. 4x2x1), got '" + text + "'");
     return values;
 }
 }  // namespace

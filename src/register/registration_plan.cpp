@@ -3,6 +3,7 @@
 #include "alinea/error.hpp"
 
 #include <charconv>
+#include <set>
 #include <sstream>
 
 namespace alinea {
@@ -45,6 +46,7 @@ DeformableStage default_deformable_stage(DeformableModel model) {
 RegistrationPlan parse_registration_plan(const std::vector<std::string>& tokens) {
     RegistrationPlan plan;
     bool init_given = false;
+    std::set<std::string> stage_keys;  // the options given since the stage's --transform
     for (size_t i = 0; i < tokens.size(); ++i) {
         std::string key = tokens[i], value;
         if (key.rfind("-", 0) != 0) throw Error("unexpected argument '" + key + "'");
@@ -70,10 +72,14 @@ RegistrationPlan parse_registration_plan(const std::vector<std::string>& tokens)
                 throw Error("--transform " + value + ": the deformable stage must be the last stage");
             if (is_deformable_spec(value)) plan.deformable = default_deformable_stage(parse_deformable_model(value));
             else plan.linear.push_back(default_linear_stage(parse_linear_model(value)));
+            stage_keys.clear();
             continue;
         }
         if (plan.linear.empty() && !plan.deformable)
             throw Error("unknown option '" + key + "' (or a stage option before the first --transform)");
+        if (!stage_keys.insert(key).second)
+            throw Error(key + " given twice for the stage --transform " +
+                        (plan.deformable ? to_string(plan.deformable->model) : to_string(plan.linear.back().model)));
         LinearStage* linear = plan.deformable ? nullptr : &plan.linear.back();
         PyramidSchedule& pyramid = linear ? linear->pyramid : plan.deformable->pyramid;
         if (key == "--metric") {

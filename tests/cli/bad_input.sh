@@ -70,6 +70,12 @@ while IFS=$'\t' read -r name words mode; do
         as-vector)  # a scalar image where a displacement field is expected
             expect_error "$words" "$file" -- "$alinea" apply -r "$in/good.nii.gz" -i "$in/good.nii.gz" -t "$file" -o "$outdir/out.nii.gz"
             ;;
+        as-volume)  # a valid 4-D series where one image is expected: refused, not cut to frame 1
+            expect_error "$words" "$file" -- "$alinea" apply -r "$in/good.nii.gz" -i "$file" -o "$outdir/out.nii.gz"
+            expect_error "$words" "$file" -- "$alinea" apply -r "$file" -i "$in/good.nii.gz" -o "$outdir/out.nii.gz"
+            expect_error "$words" "$file" -- "$alinea" register -f "$file" -m "$in/good.nii.gz" -o "$outdir/r_" -q
+            expect_error "$words" "$file" -- "$alinea" register -f "$in/good.nii.gz" -m "$file" -o "$outdir/r_" -q
+            ;;
         as-2d)      # a 3-D image where a 2-D image is expected
             expect_error "$words" "$file" -- "$alinea" apply -r "$in/good2d.png" -i "$file" -o "$outdir/out.png"
             ;;

@@ -80,6 +80,8 @@ vector = nifti1(dims=(8, 7, 6, 1, 3), datatype=16, bitpix=32, sform=1, intent=10
 write("vector.nii.gz", gz(vector), "vector", mode="as-scalar")
 write("volume3d.nii.gz", gz(good), "3-D image", mode="as-2d")
 write("scalar.nii.gz", gz(good), "is a scalar image", mode="as-vector")
+series = nifti1(dims=(8, 7, 6, 3), datatype=16, bitpix=32, sform=1) + np.ones(8 * 7 * 6 * 3, "<f4").tobytes()
+write("series4d.nii.gz", gz(series), "4-D series (3 frames) where one image is expected", mode="as-volume")
 
 cases.append(("missing.nii.gz", "cannot open", "info"))
 write("empty.nii", b"", "not a NIfTI file")

@@ -106,6 +106,16 @@ TEST(RegistrationPlan, InapplicableKeysNameTheKeyAndTheAllowedOnes) {
     EXPECT_NE(error_of("--metric ssd --transform rigid").find("before the first --transform"), std::string::npos);
     EXPECT_NE(error_of("--transform rigid --levels").find("needs a value"), std::string::npos);
     EXPECT_NE(error_of("--init mass --init moments").find("twice"), std::string::npos);
+    // A stage option given twice (the first would be silently lost) and schedules with
+    // an empty level.
+    EXPECT_NE(error_of("--transform rigid --levels 2x1 --levels 2x1").find("--levels given twice"), std::string::npos);
+    EXPECT_NE(error_of("--transform diffeo --metric ncc --metric ssd").find("twice"), std::string::npos);
+    EXPECT_EQ(error_of("--transform rigid --iterations 10x5x2 --transform affine --iterations 10x5x2"), "");
+    for (const char* schedule : {"4x2x", "x4x2", "4xx2"})
+        EXPECT_NE(error_of(std::string("--transform rigid --levels 2x1 --smoothing 1x0vox --iterations ") + schedule)
+                      .find("separated by 'x'"),
+                  std::string::npos)
+            << schedule;
     for (const char* bad : {"--transform bspline:fluid=2", "--transform rigid --optimizer adam"})
         EXPECT_EQ(error_of(bad).find('\n'), std::string::npos) << "one line: " << error_of(bad);
 }
