@@ -24,13 +24,22 @@ std::string read_text(const std::string& path) {
     return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
-// A finite number, or an Error naming the token and the line.
+// A token as a message may show it: control characters as '?', at most 40 characters.
+std::string shown(const std::string& token) {
+    std::string out;
+    for (const char c : token.substr(0, 40)) out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
+    return token.size() > 40 ? out + "..." : out;
+}
+
+// A finite number, or an Error naming the token and the line. The whole token must be
+// the number (a NUL byte inside it would otherwise end the number silently).
 double parse_number(const std::string& token, const std::string& path, int line) {
     char* end = nullptr;
     const double v = std::strtod(token.c_str(), &end);
-    if (end == token.c_str() || *end != '\0')
-        throw file_error(path, "line " + std::to_string(line) + ": '" + token + "' is not a number");
-    if (!std::isfinite(v)) throw file_error(path, "line " + std::to_string(line) + ": non-finite value '" + token + "'");
+    if (end == token.c_str() || end != token.c_str() + token.size())
+        throw file_error(path, "line " + std::to_string(line) + ": '" + shown(token) + "' is not a number");
+    if (!std::isfinite(v))
+        throw file_error(path, "line " + std::to_string(line) + ": non-finite value '" + shown(token) + "'");
     return v;
 }
 

@@ -192,6 +192,10 @@ TEST_F(TransformFile, Errors) {
                       "needs 12 parameters, the file has 3");
     expect_file_error([&] { read_itk_transform<3>(itk("x.tfm", "AffineTransform_double_3_3", "1 0 zero 0 1 0 0 0 1 0 0 0", "0 0 0")); },
                       path("x.tfm"), "'zero' is not a number");
+    // A NUL byte inside a number does not end it silently; control characters are not echoed.
+    expect_file_error([&] {
+        read_itk_transform<3>(itk("z.tfm", "AffineTransform_double_3_3", std::string("1 0 0 0 1 0 0 0 1 2") + '\0' + "9 0 0", "0 0 0"));
+    }, path("z.tfm"), "'2?9' is not a number");
     expect_file_error([&] { read_itk_transform<3>(itk("s.tfm", "AffineTransform_double_3_3", "1 0 0 0 1 0 0 0 0 0 0 0", "0 0 0")); },
                       path("s.tfm"), "singular");
     expect_file_error([&] { read_itk_transform<2>(itk("d.tfm", "AffineTransform_double_3_3", a, "0 0 0")); }, path("d.tfm"),
