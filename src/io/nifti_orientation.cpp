@@ -42,8 +42,9 @@ Eigen::Matrix4d qform_affine(const NiftiHeader& h, bool single_slice, const std:
     const double q[6] = {h.quatern_b, h.quatern_c, h.quatern_d, h.qoffset_x, h.qoffset_y, h.qoffset_z};
     for (double v : q)
         if (!std::isfinite(v)) throw file_error(path, "the qform contains NaN or infinite values");
-    // qfac is pixdim[0]: -1 flips z; nibabel (and the standard) read 0 as 1.
-    const double qfac = h.pixdim[0] < 0 ? -1.0 : 1.0;
+    // qfac is pixdim[0]: exactly -1 flips z; nibabel takes any other value (0, the
+    // standard's "treat as 1", but also -0.5 or -2) as 1, and so does Alinea.
+    const double qfac = h.pixdim[0] == -1.0f ? -1.0 : 1.0;
     const nifti_dmat44 m = nifti_quatern_to_dmat44(
         h.quatern_b, h.quatern_c, h.quatern_d, h.qoffset_x, h.qoffset_y, h.qoffset_z, voxel_size(h, 1, single_slice, path),
         voxel_size(h, 2, single_slice, path), voxel_size(h, 3, single_slice, path), qfac);

@@ -70,6 +70,18 @@ TEST_F(NiftiRead, FallbackOrientationIsNibabels) {
     EXPECT_EQ(orientation_code(info.ras_affine), "LAS");
 }
 
+TEST_F(NiftiRead, QfacOtherThanMinusOneIsOneAsInNibabel) {
+    // qform with the identity quaternion: pixdim[0] = -1 flips z; -0.5, -2, 0 and 2 do
+    // not (checked against nibabel 5: it resets such a qfac to 1 on load).
+    for (const float qfac : {-1.0f, -0.5f, -2.0f, 0.0f, 2.0f}) {
+        nifti_1_header h = basic_header({4, 3, 2}, DT_INT16, 16);
+        h.qform_code = 1, h.sform_code = 0, h.pixdim[0] = qfac;
+        write_bytes(path("q.nii"), small_volume(&h));
+        const NiftiInfo info = read_nifti_info(path("q.nii"));
+        EXPECT_EQ(info.ras_affine(2, 2), qfac == -1.0f ? -1.0 : 1.0) << "qfac " << qfac;
+    }
+}
+
 TEST_F(NiftiRead, ZeroVoxOffsetMeansRightAfterTheHeader) {
     nifti_1_header h = basic_header({4, 3, 2}, DT_INT16, 16);
     h.vox_offset = 0;
