@@ -3,39 +3,23 @@
 // statistical shape analysis. Start from a mean of the subjects; then, every
 // iteration, register each subject to the template (the template is the fixed image),
 // move the template to the centre of the population (the shape update) and average
-// the subjects carried onto it. The shape update is the inverse of the population's
-// mean map: with each subject's map template -> subject written psi_i = A_i o exp(v_i),
-//     W = exp(-mean v_i) o (log-mean A_i)^-1,
-// the map from the new template to the old one, and the subjects' maps become
-// psi_i o W, which average to the identity (to first order). greedy computes the
-// update this way, exactly; ANTs' antsMultivariateTemplateConstruction2 instead scales
+// the subjects carried onto it (template_average.hpp). The shape update
+// (shape_update.hpp) is the exact inverse of the population's mean map, as greedy
+// computes it; ANTs' antsMultivariateTemplateConstruction2 instead scales
 // the mean warp by a gradient step of 0.25 and applies it four times, which moves the
 // template by about the same amount without the exact inverse.
 //
 // Memory: the subjects' images and their maps (one field each on the template grid);
 // the warped subjects are averaged as they are made (except for the median).
 #include "alinea/registration.hpp"
+#include "alinea/shape_update.hpp"
+#include "alinea/template_average.hpp"
 
 #include <span>
 #include <string>
 #include <vector>
 
 namespace alinea {
-
-enum class TemplateAverage {
-    mean,             // of the intensities as they are
-    median,           // voxel by voxel (holds every warped subject at once)
-    normalized_mean,  // of each subject divided by its mean foreground intensity, in the subjects' mean units
-};
-TemplateAverage parse_template_average(const std::string& name);  // mean, median, normalized-mean
-std::string to_string(TemplateAverage average);
-
-// What the average loses in sharpness (the subjects never align perfectly) can be
-// given back: T - 0.25 * laplacian(T) (voxel units), or an unsharp mask
-// T + 0.5 (T - G_1 * T) (Gaussian of one voxel); both clipped to T's range.
-enum class TemplateSharpening { none, laplacian, unsharp };
-TemplateSharpening parse_template_sharpening(const std::string& name);
-std::string to_string(TemplateSharpening sharpening);
 
 struct AtlasOptions {
     RegistrationPlan plan = default_atlas_plan();
@@ -67,66 +51,6 @@ struct AtlasOptions {
     static RegistrationPlan default_atlas_plan();
     void validate() const;  // throws alinea::Error
 };
-
-template <int D>
-struct AtlasSubject {
-    std::string name;  // for messages
-    const ScalarImage<D>& image;
-};
-
-// A subject's map from template points to its own: x -> affine(x + warp(x)), the warp
-// on the template grid (empty: none). As a registration with the template fixed
-// writes it (ANTs order: -t warp -t affine).
-template <int D>
-struct SubjectMapping {
-    Affine<D> affine;
-    VectorField<D> warp;
-    TransformChain<D> chain() const;
-};
-
-// The subject carried onto the template grid (linear interpolation; NaN where it maps
-// outside the subject's grid).
-template <int D>
-ScalarImage<D> warp_subject(const ScalarImage<D>& subject, const Grid<D>& template_grid, const SubjectMapping<D>& mapping,
-                            Interpolation interpolation = Interpolation::linear);
-
-// The map W from the updated template to the current one: x -> warp(affine(x)) with
-// affine = (mean A_i)^-1 and warp = exp(-mean v_i), on the template grid. Composing
-// with W (and with the subjects' warps), fields are extended beyond the grid by their
-// border values.
-template <int D>
-struct ShapeUpdate {
-    Affine<D> mean_affine;        // the log-domain mean of the A_i (without rigid part if so chosen)
-    VectorField<D> inverse_warp;  // exp(-mean v_i) as a displacement (empty without velocities)
-    VecD<D> operator()(const VecD<D>& x) const;
-};
-
-// From the subjects' affines and velocity fields (on the template grid; empty for a
-// linear atlas). Non-diffeomorphic models give displacements, used as velocities
-// (their first-order logarithm).
-template <int D>
-ShapeUpdate<D> shape_update(std::span<const Affine<D>> affines, std::span<const VectorField<D>> velocities,
-                            const Grid<D>& template_grid, bool rigid_update);
-
-// psi o W, as an affine and a warp on the template grid: affine A_i (mean A)^-1 and
-// warp x -> mean A (phi_i(W(x))) - x.
-template <int D>
-SubjectMapping<D> updated_mapping(const SubjectMapping<D>& mapping, const ShapeUpdate<D>& update);
-
-// The average of the subjects carried onto a grid through their maps, streamed, and
-// their standard deviation (in the template's units). Voxels that a subject does not
-// cover (outside its grid) are averaged over the subjects that do.
-template <int D>
-struct TemplateAverageResult {
-    ScalarImage<D> average, sd;
-};
-template <int D>
-TemplateAverageResult<D> average_subjects(std::span<const AtlasSubject<D>> subjects,
-                                          std::span<const SubjectMapping<D>> mappings, const Grid<D>& grid,
-                                          TemplateAverage average);
-
-template <int D>
-ScalarImage<D> sharpen(const ScalarImage<D>& image, TemplateSharpening sharpening);
 
 // Where the construction starts: the subjects translated so that their intensity
 // centres of mass meet the first subject's, on the first subject's grid, averaged

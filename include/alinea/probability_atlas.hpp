@@ -4,9 +4,10 @@
 // interpolated, the largest wins), and at each voxel the fraction of subjects with
 // each label. Label 0 (background) has a frame of its own, so that the frames sum to 1
 // at every voxel: frame k holds the probability of label_values[k].
-#include "alinea/atlas.hpp"
+#include "alinea/subject_mapping.hpp"
 
 #include <cstdint>
+#include <string>
 #include <span>
 #include <vector>
 

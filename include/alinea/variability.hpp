@@ -5,7 +5,7 @@
 // the subject is larger than the template (its map expands), < 0 where smaller.
 // With labels, the table a morphometry study needs: each subject's label volumes in
 // its own space and its mean log det J inside the template's label.
-#include "alinea/atlas.hpp"
+#include "alinea/subject_mapping.hpp"
 
 #include <span>
 #include <vector>

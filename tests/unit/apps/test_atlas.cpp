@@ -127,6 +127,30 @@ TEST(ShapeUpdate, CentresTheSubjectsMaps) {
     EXPECT_LT(after, 0.1 * before) << "mean warp RMS " << before << " mm before the update, " << after << " after";
 }
 
+// Three subjects on one grid (identity maps): P, 10 Q and 3 P, with P and Q two
+// patterns of 0 and 2 whose foregrounds (voxels above the mean) are at 2.
+TEST(TemplateAverage, MeanMedianNormalisedMeanAndCoverage) {
+    const Grid<2> grid = Grid<2>::from_spacing({4, 2}, VecD<2>(1, 1), VecD<2>(0, 0));
+    const std::vector<float> p{0, 0, 2, 2, 0, 0, 2, 2}, q{0, 2, 2, 0, 0, 2, 2, 0};
+    std::vector<ScalarImage<2>> images(3, ScalarImage<2>(grid));
+    for (Index i = 0; i < 8; ++i) images[0][i] = p[i], images[1][i] = 10 * q[i], images[2][i] = 3 * p[i];
+    std::vector<AtlasSubject<2>> subjects;
+    for (int s = 0; s < 3; ++s) subjects.push_back({"s" + std::to_string(s), images[s]});
+    std::vector<SubjectMapping<2>> identity(3);
+    const Index v = 3;  // P = 2, Q = 0: the values are 2, 0, 6
+    const auto mean = average_subjects<2>(subjects, identity, grid, TemplateAverage::mean);
+    EXPECT_FLOAT_EQ(mean.average[v], 8.0f / 3);
+    EXPECT_NEAR(mean.sd[v], std::sqrt(56.0 / 9), 1e-5);
+    EXPECT_FLOAT_EQ(average_subjects<2>(subjects, identity, grid, TemplateAverage::median).average[v], 2.0f);
+    // Each divided by its foreground mean (2, 20, 6), in their mean units (28 / 3).
+    EXPECT_NEAR(average_subjects<2>(subjects, identity, grid, TemplateAverage::normalized_mean).average[v],
+                (1.0 + 0.0 + 1.0) / 3 * 28.0 / 3, 1e-5);
+    // A subject moved off the grid covers nothing: the others make the average.
+    std::vector<SubjectMapping<2>> away = identity;
+    away[2].affine.offset = VecD<2>(100, 0);
+    EXPECT_FLOAT_EQ(average_subjects<2>(subjects, away, grid, TemplateAverage::mean).average[v], 1.0f);
+}
+
 TEST(ProbabilityAtlas, FramesSumToOneAndTheMostProbableLabelWins) {
     const Grid<2> grid = Grid<2>::from_spacing({20, 16}, VecD<2>(1, 1), VecD<2>(0, 0));
     std::vector<ScalarImage<2>> labels;
