@@ -154,7 +154,12 @@ void run(const AtlasCliOptions& o, const std::string& command) {
             if (log.at("signature").get<std::string>() != sig)
                 throw Error("it was made by another atlas command (" + log.at("command").get<std::string>() +
                             "); run without --resume to start again");
-            done = std::min(log.at("completed_iterations").get<int>(), o.iterations);
+            done = log.at("completed_iterations").get<int>();
+            // The maps on disk are those of the last complete iteration: an earlier
+            // template cannot be paired with them.
+            if (done > o.iterations)
+                throw Error(std::to_string(done) + " iterations are complete; resume with --iterations " +
+                            std::to_string(done) + " or more");
             if (log.contains("staged")) commit_staged(log, log_path);
         } catch (const nlohmann::json::exception& e) {
             throw Error(log_path + ": not an atlas log (" + e.what() + ")");

@@ -114,6 +114,11 @@ done
 grep -q "resuming after iteration 2 of 2" "$tmp/again.txt" || fail "no resume message"
 ! grep -q "subject 1/4" "$tmp/again.txt" || fail "a finished run registered again"
 cmp -s "$tmp/a/probabilities.nii.gz" "$tmp/r/probabilities.nii.gz" || fail "maps of a finished run differ"
+# Fewer iterations than are complete cannot be resumed (the maps are the later ones).
+if "$alinea" atlas -i "${images[@]}" --labels "${labels[@]}" -o "$tmp/r/" --iterations 1 --resume "${plan[@]}" 2> "$tmp/err.txt"; then
+  fail "resumed with fewer iterations than complete"
+fi
+grep -q "2 iterations are complete; resume with --iterations 2 or more" "$tmp/err.txt" || fail "unclear error: $(cat "$tmp/err.txt")"
 # Another command cannot resume this run.
 if "$alinea" atlas -i "${images[@]}" -o "$tmp/r/" --iterations 2 --resume "${plan[@]}" 2> "$tmp/err.txt"; then
   fail "resumed with other inputs"
