@@ -14,7 +14,6 @@
 #include <cmath>
 #include <cstdio>
 #include <sstream>
-#include <fstream>
 
 namespace alinea::cli {
 
