@@ -9,6 +9,9 @@
 #include "alinea/atlas.hpp"
 #include "alinea/file_kind.hpp"
 #include "alinea/image_io.hpp"
+#include "alinea/mpi_job.hpp"
+#include "alinea/nifti.hpp"
+#include "alinea/png.hpp"
 #include "alinea/output_set.hpp"
 #include "alinea/option_spec.hpp"
 #include "alinea/parallel.hpp"
@@ -24,6 +27,7 @@
 #include <filesystem>
 #include <fstream>
 #include <algorithm>
+#include <optional>
 #include <set>
 
 namespace alinea::cli {
@@ -38,20 +42,26 @@ struct AtlasCliOptions {
     std::vector<std::string> plan_tokens;
 };
 
+// Each rank reports its own subjects (lines prefixed with the rank when there are
+// several); rank 0 reports the iterations.
 class AtlasProgress final : public ApplicationProgress<AtlasObserver> {
 public:
-    AtlasProgress(bool quiet, bool parallel) : ApplicationProgress(quiet || parallel), quiet_lines_(quiet) {}
+    AtlasProgress(bool quiet, bool parallel, const Communicator& ranks)
+        : ApplicationProgress(quiet || parallel || ranks.size() > 1), quiet_lines_(quiet), lead_(ranks.rank() == 0),
+          prefix_(ranks.size() > 1 ? "rank " + std::to_string(ranks.rank()) + ": " : "") {}
     void registration_started(int iteration, std::size_t subject, std::size_t subjects, const std::string& name) override {
-        if (!quiet_lines_) std::printf("iteration %d: subject %zu/%zu %s\n", iteration, subject + 1, subjects, name.c_str());
+        if (!quiet_lines_)
+            std::printf("%siteration %d: subject %zu/%zu %s\n", prefix_.c_str(), iteration, subject + 1, subjects, name.c_str());
         std::fflush(stdout);
     }
     void averaging_started(int iteration) override {
-        if (!quiet_lines_) std::printf("iteration %d: shape update and average\n", iteration);
+        if (!quiet_lines_ && lead_) std::printf("iteration %d: shape update and average\n", iteration);
         std::fflush(stdout);
     }
 
 private:
-    bool quiet_lines_;
+    bool quiet_lines_, lead_;
+    std::string prefix_;
 };
 
 // What an atlas run is made of, besides how long it runs: a resumed run must match it.
@@ -80,6 +90,7 @@ nlohmann::json figures_json(const AtlasIterationFigures& f, const std::vector<do
 template <int D>
 struct Files {
     const AtlasCliOptions& o;
+    const AtlasTeam& team;
     std::vector<std::string> stems;
     std::string iteration_template(int k) const { return o.prefix + "iteration" + std::to_string(k) + "_template.nii.gz"; }
     std::string affine(std::size_t s) const { return o.prefix + stems[s] + "_affine.txt"; }
@@ -90,13 +101,14 @@ struct Files {
         const std::filesystem::path p(path);
         return (p.parent_path() / (".staged-" + p.filename().string())).string();
     }
-    // The subjects' maps onto the last complete iteration's template, as written.
+    // This rank's subjects' maps onto the last complete iteration's template, as
+    // written (the others' are left empty).
     std::vector<SubjectMapping<D>> read_mappings(bool warps) const {
-        std::vector<SubjectMapping<D>> out;
+        std::vector<SubjectMapping<D>> out(stems.size());
         for (std::size_t s = 0; s < stems.size(); ++s) {
-            SubjectMapping<D> m{read_linear_transform<D>(affine(s)), {}};
-            if (warps) m.warp = read_nifti_vector<D>(warp(s));
-            out.push_back(std::move(m));
+            if (!team.owns(s)) continue;
+            out[s].affine = read_linear_transform<D>(affine(s));
+            if (warps) out[s].warp = read_nifti_vector<D>(warp(s));
         }
         return out;
     }
@@ -114,124 +126,16 @@ void commit_staged(nlohmann::json& log, const std::string& log_path) {
     write_json(log_path, log);
 }
 
+// The shared outputs, all or none (rank 0).
 template <int D>
-void run(const AtlasCliOptions& o, const std::string& command) {
-    AtlasOptions options;
-    if (!o.plan_tokens.empty()) options.plan = parse_registration_plan(o.plan_tokens);
-    options.iterations = o.iterations;
-    options.average = parse_template_average(o.average);
-    options.sharpening = parse_template_sharpening(o.sharpen);
-    options.rigid_update = o.rigid_update;
-    options.subjects_in_parallel = o.parallel;
-    options.warm_start = o.warm_start;
-    options.validate();
-    const std::string sig = signature(o, options.plan);
-
-    // Every input is read and checked before the first registration.
-    std::vector<ScalarImage<D>> images, labels;
-    images.reserve(o.subjects.size());
-    for (const std::string& path : o.subjects) images.push_back(read_image<D>(path));
-    for (std::size_t s = 0; s < o.labels.size(); ++s) {
-        labels.push_back(read_image<D>(o.labels[s]));
-        if (!labels.back().grid().same_as(images[s].grid()))
-            throw Error(o.labels[s] + ": the labels' grid differs from subject " + o.subjects[s] + "'s");
-    }
-    std::vector<AtlasSubject<D>> subjects;
-    for (std::size_t s = 0; s < images.size(); ++s) subjects.push_back({o.subjects[s], images[s]});
-    Files<D> files{o, {}};
-    for (const std::string& path : o.subjects) files.stems.push_back(file_stem(path));
-    const NiftiCodes codes = is_nifti_path(o.subjects[0]) ? read_nifti_codes(o.subjects[0]) : NiftiCodes{};
-    if (const auto folder = std::filesystem::path(o.prefix + "x").parent_path(); !folder.empty())
-        std::filesystem::create_directories(folder);
-
-    nlohmann::json log;
-    const std::string log_path = o.prefix + "log.json";
-    int done = 0;
-    if (o.resume && std::filesystem::exists(log_path)) {
-        try {
-            std::ifstream in(log_path);
-            log = nlohmann::json::parse(in);
-            if (log.at("signature").get<std::string>() != sig)
-                throw Error("it was made by another atlas command (" + log.at("command").get<std::string>() +
-                            "); run without --resume to start again");
-            done = log.at("completed_iterations").get<int>();
-            // The maps on disk are those of the last complete iteration: an earlier
-            // template cannot be paired with them.
-            if (done > o.iterations)
-                throw Error(std::to_string(done) + " iterations are complete; resume with --iterations " +
-                            std::to_string(done) + " or more");
-            if (log.contains("staged")) commit_staged(log, log_path);
-        } catch (const nlohmann::json::exception& e) {
-            throw Error(log_path + ": not an atlas log (" + e.what() + ")");
-        } catch (const Error& e) {
-            throw Error(log_path + ": " + e.what());
-        }
-        if (!o.quiet) std::printf("resuming after iteration %d of %d\n", done, o.iterations);
-        auto kept = log["iterations"];
-        log["iterations"] = nlohmann::json::array();
-        for (int k = 0; k < done; ++k) log["iterations"].push_back(kept.at(k));
-    } else {
-        ScalarImage<D> initial;
-        if (!o.initial_template.empty()) initial = read_image<D>(o.initial_template);
-        else initial = initial_template<D>(subjects, options.average).image;
-        write_image(files.iteration_template(0), initial, PixelType::f32, codes);
-        log["iterations"] = nlohmann::json::array();
-    }
-    log["command"] = command;
-    log["signature"] = sig;
-    log["version"] = ALINEA_VERSION;
-    log["dimension"] = D;
-    log["subjects"] = o.subjects;
-    log["labels"] = o.labels;
-    log["plan"] = to_string(options.plan);
-    log["options"] = {{"iterations", o.iterations}, {"average", o.average}, {"sharpen", o.sharpen},
-                      {"rigid_update", o.rigid_update}, {"warm_start", o.warm_start},
-                      {"subjects_in_parallel", o.parallel}};
-    log["threads"] = omp_get_max_threads();
-
-    // Each iteration starts from the template as written (so a resumed run starts from
-    // exactly what an uninterrupted one had), and is complete once the log says so.
-    AtlasProgress progress(o.quiet, o.parallel);
-    for (int k = done + 1; k <= o.iterations; ++k) {
-        const ScalarImage<D> current = read_image<D>(files.iteration_template(k - 1));
-        const std::vector<SubjectMapping<D>> previous =
-            options.warm_start && k > 1 ? files.read_mappings(options.plan.deformable.has_value()) : std::vector<SubjectMapping<D>>{};
-        AtlasIteration<D> it = atlas_iteration<D>(subjects, current, k, options, progress, previous);
-        nlohmann::json staged = nlohmann::json::array();
-        for (std::size_t s = 0; s < subjects.size(); ++s) {
-            write_itk_transform(Files<D>::staged(files.affine(s)), it.mappings[s].affine);
-            staged.push_back({Files<D>::staged(files.affine(s)), files.affine(s)});
-            if (!it.mappings[s].warp.empty()) {
-                write_nifti(Files<D>::staged(files.warp(s)), it.mappings[s].warp, codes);
-                staged.push_back({Files<D>::staged(files.warp(s)), files.warp(s)});
-            }
-        }
-        write_image(files.iteration_template(k), it.template_image, PixelType::f32, codes);
-        write_image(o.prefix + "intensity_sd.nii.gz", it.intensity_sd, PixelType::f32, codes);
-        log["iterations"].push_back(figures_json(it.figures, it.metric));
-        log["completed_iterations"] = k;
-        log["staged"] = staged;
-        write_json(log_path, log);
-        commit_staged(log, log_path);
-        const AtlasIterationFigures& f = it.figures;
-        if (!o.quiet)
-            std::printf("iteration %d done in %.1f s: shape update %.3f mm (velocity %.3f mm), mean metric %.5g, "
-                        "template change %.4f\n",
-                        k, f.seconds, f.shape_update_mm, f.velocity_update_mm, f.mean_metric, f.template_change);
-    }
-
-    // The final maps, from the files (the same whether this run made them or resumed).
-    const ScalarImage<D> final_template = read_image<D>(files.iteration_template(o.iterations));
-    const std::vector<SubjectMapping<D>> mappings = files.read_mappings(options.plan.deformable.has_value());
-    const ScalarImage<D> sd = read_image<D>(o.prefix + "intensity_sd.nii.gz");
+void write_final_outputs(const AtlasCliOptions& o, const Files<D>& files, const NiftiCodes& codes,
+                         const ScalarImage<D>& final_template, const std::optional<ProbabilityAtlas<D>>& probabilities,
+                         const Variability<D>& variability, nlohmann::json& log) {
     const Grid<D>& grid = final_template.grid();
-    OutputSet out;  // the final maps: all of them or none
+    OutputSet out;
     write_image(out(o.prefix + "template.nii.gz"), final_template, PixelType::f32, codes);
     nlohmann::json outputs = {o.prefix + "template.nii.gz", o.prefix + "intensity_sd.nii.gz"};
-
-    std::optional<ProbabilityAtlas<D>> probabilities;
-    if (!labels.empty()) {
-        probabilities = probability_atlas<D>(labels, mappings, o.subjects, grid);
+    if (probabilities) {
         const ProbabilityAtlas<D>& p = *probabilities;
         const auto n = static_cast<double>(p.subjects);
         // Frame k is label k's probability (frames of absent labels are empty), as
@@ -252,13 +156,11 @@ void run(const AtlasCliOptions& o, const std::string& command) {
                     codes);
         for (const char* f : {"probabilities.nii.gz", "labels.csv", "labels.nii.gz"}) outputs.push_back(o.prefix + f);
     }
-    const Variability<D> variability = population_variability<D>(
-        mappings, grid, labels, probabilities ? &probabilities->labels : nullptr);
     write_image(out(o.prefix + "logjac_mean.nii.gz"), variability.log_jacobian_mean, PixelType::f32, codes);
     write_image(out(o.prefix + "logjac_sd.nii.gz"), variability.log_jacobian_sd, PixelType::f32, codes);
     outputs.push_back(o.prefix + "logjac_mean.nii.gz");
     outputs.push_back(o.prefix + "logjac_sd.nii.gz");
-    if (!labels.empty()) {
+    if (probabilities) {
         std::string csv = "subject,label,volume_mm3,mean_logjac\n";
         for (const LabelVolume& v : variability.volumes)
             csv += files.stems[v.subject] + "," + std::to_string(v.label) + "," + format_number(v.volume) + "," +
@@ -268,8 +170,9 @@ void run(const AtlasCliOptions& o, const std::string& command) {
     }
     if (o.qc) {
         const ScalarImage<D> initial = read_image<D>(files.iteration_template(0));
+        const ScalarImage<D> sd = read_image<D>(o.prefix + "intensity_sd.nii.gz");
         write_slice_panels<D>(out(o.prefix + "qc.png"),
-                              "Atlas of " + std::to_string(subjects.size()) + " subjects, " +
+                              "Atlas of " + std::to_string(files.stems.size()) + " subjects, " +
                                   std::to_string(o.iterations) + " iterations",
                               {{"initial mean (centres of mass)", &initial, false},
                                {"template", &final_template, false},
@@ -280,10 +183,167 @@ void run(const AtlasCliOptions& o, const std::string& command) {
     log["folded_voxels"] = variability.folded_voxels;
     log["outputs"] = outputs;
     log["complete"] = true;
-    write_json(out(log_path), log);
+    write_json(out(o.prefix + "log.json"), log);
     out.commit();
-    if (!o.quiet)
-        std::printf("done: %stemplate.nii.gz from %zu subjects; maps in %slog.json\n", o.prefix.c_str(), subjects.size(),
+}
+
+// The work of a subject, for sharing the subjects among ranks: its own voxels (its
+// pyramid, its warping) on top of the template's (the registration's samples), the
+// template being about as large as the first subject.
+double subject_cost(const std::string& path, double template_voxels) {
+    const auto voxels = [](const std::string& p) {
+        if (is_nifti_path(p)) return static_cast<double>(read_nifti_info(p).grid.voxel_count());
+        const PngInfo png = read_png_info(p);
+        return static_cast<double>(png.width) * png.height;
+    };
+    return (template_voxels > 0 ? template_voxels : voxels(path)) + voxels(path);
+}
+
+template <int D>
+void run(const AtlasCliOptions& o, const std::string& command, const Communicator& ranks) {
+    AtlasOptions options;
+    if (!o.plan_tokens.empty()) options.plan = parse_registration_plan(o.plan_tokens);
+    options.iterations = o.iterations;
+    options.average = parse_template_average(o.average);
+    options.sharpening = parse_template_sharpening(o.sharpen);
+    options.rigid_update = o.rigid_update;
+    options.subjects_in_parallel = o.parallel;
+    options.warm_start = o.warm_start;
+    options.validate();
+    const std::string sig = signature(o, options.plan);
+    const bool lead = ranks.rank() == 0;  // writes the shared outputs
+
+    // The subjects are shared among the ranks by cost (every rank computes the same
+    // assignment); each rank reads its own, and the first (the initial template's grid).
+    std::vector<double> costs;
+    const double first_voxels = subject_cost(o.subjects[0], 0) / 2;
+    for (const std::string& path : o.subjects) costs.push_back(subject_cost(path, first_voxels));
+    const AtlasTeam team{&ranks, balanced_assignment(costs, ranks.size())};
+
+    // Every input is read and checked before the first registration.
+    const std::size_t count = o.subjects.size();
+    std::vector<ScalarImage<D>> images(count), labels(o.labels.empty() ? 0 : count);
+    for (std::size_t s = 0; s < count; ++s)
+        if (team.owns(s) || s == 0) images[s] = read_image<D>(o.subjects[s]);
+    for (std::size_t s = 0; s < o.labels.size(); ++s) {
+        if (!team.owns(s)) continue;
+        labels[s] = read_image<D>(o.labels[s]);
+        if (!labels[s].grid().same_as(images[s].grid()))
+            throw Error(o.labels[s] + ": the labels' grid differs from subject " + o.subjects[s] + "'s");
+    }
+    std::vector<AtlasSubject<D>> subjects;
+    for (std::size_t s = 0; s < count; ++s) subjects.push_back({o.subjects[s], images[s]});
+    Files<D> files{o, team, {}};
+    for (const std::string& path : o.subjects) files.stems.push_back(file_stem(path));
+    const NiftiCodes codes = is_nifti_path(o.subjects[0]) ? read_nifti_codes(o.subjects[0]) : NiftiCodes{};
+    if (const auto folder = std::filesystem::path(o.prefix + "x").parent_path(); lead && !folder.empty())
+        std::filesystem::create_directories(folder);
+
+    // Rank 0 reads the log of a resumed run and tells the others where it stands.
+    nlohmann::json log;
+    const std::string log_path = o.prefix + "log.json";
+    std::int64_t done = 0;
+    if (lead && o.resume && std::filesystem::exists(log_path)) {
+        try {
+            std::ifstream in(log_path);
+            log = nlohmann::json::parse(in);
+            if (log.at("signature").get<std::string>() != sig)
+                throw Error("it was made by another atlas command (" + log.at("command").get<std::string>() +
+                            "); run without --resume to start again");
+            done = log.at("completed_iterations").get<int>();
+            // The maps on disk are those of the last complete iteration: an earlier
+            // template cannot be paired with them.
+            if (done > o.iterations)
+                throw Error(std::to_string(done) + " iterations are complete; resume with --iterations " +
+                            std::to_string(done) + " or more");
+            if (log.contains("staged")) commit_staged(log, log_path);
+        } catch (const nlohmann::json::exception& e) {
+            throw Error(log_path + ": not an atlas log (" + e.what() + ")");
+        } catch (const Error& e) {
+            throw Error(log_path + ": " + e.what());
+        }
+        if (!o.quiet) std::printf("resuming after iteration %d of %d\n", static_cast<int>(done), o.iterations);
+        auto kept = log["iterations"];
+        log["iterations"] = nlohmann::json::array();
+        for (int k = 0; k < done; ++k) log["iterations"].push_back(kept.at(k));
+    }
+    std::int64_t resumed = done > 0 || (lead && o.resume && std::filesystem::exists(log_path)) ? 1 : 0;
+    std::int64_t state[2] = {done, resumed};
+    ranks.max(state);
+    done = state[0];
+    if (!state[1]) {
+        ScalarImage<D> initial;
+        if (!o.initial_template.empty()) initial = read_image<D>(o.initial_template);
+        else initial = initial_template<D>(subjects, options.average, team).image;
+        if (lead) write_image(files.iteration_template(0), initial, PixelType::f32, codes);
+        log["iterations"] = nlohmann::json::array();
+    }
+    ranks.barrier();  // the starting template is on disk
+    log["command"] = command;
+    log["signature"] = sig;
+    log["version"] = ALINEA_VERSION;
+    log["dimension"] = D;
+    log["subjects"] = o.subjects;
+    log["labels"] = o.labels;
+    log["plan"] = to_string(options.plan);
+    log["options"] = {{"iterations", o.iterations}, {"average", o.average}, {"sharpen", o.sharpen},
+                      {"rigid_update", o.rigid_update}, {"warm_start", o.warm_start},
+                      {"subjects_in_parallel", o.parallel}};
+    log["threads"] = omp_get_max_threads();
+    log["ranks"] = ranks.size();
+    log["rank_of_subject"] = team.owner;
+
+    // Each iteration starts from the template as written (so a resumed run starts from
+    // exactly what an uninterrupted one had), and is complete once the log says so.
+    // Each rank writes its own subjects' maps (staged); rank 0 then writes the
+    // template and the log, and commits the maps.
+    AtlasProgress progress(o.quiet, o.parallel, ranks);
+    const bool warps = options.plan.deformable.has_value();
+    for (int k = static_cast<int>(done) + 1; k <= o.iterations; ++k) {
+        const ScalarImage<D> current = read_image<D>(files.iteration_template(k - 1));
+        const std::vector<SubjectMapping<D>> previous =
+            options.warm_start && k > 1 ? files.read_mappings(warps) : std::vector<SubjectMapping<D>>{};
+        AtlasIteration<D> it = atlas_iteration<D>(subjects, current, k, options, progress, previous, team);
+        nlohmann::json staged = nlohmann::json::array();
+        for (std::size_t s = 0; s < count; ++s) {
+            if (team.owns(s)) {
+                write_itk_transform(Files<D>::staged(files.affine(s)), it.mappings[s].affine);
+                if (warps) write_nifti(Files<D>::staged(files.warp(s)), it.mappings[s].warp, codes);
+            }
+            staged.push_back({Files<D>::staged(files.affine(s)), files.affine(s)});
+            if (warps) staged.push_back({Files<D>::staged(files.warp(s)), files.warp(s)});
+        }
+        ranks.barrier();  // every rank's maps are staged
+        if (lead) {
+            write_image(files.iteration_template(k), it.template_image, PixelType::f32, codes);
+            write_image(o.prefix + "intensity_sd.nii.gz", it.intensity_sd, PixelType::f32, codes);
+            log["iterations"].push_back(figures_json(it.figures, it.metric));
+            log["completed_iterations"] = k;
+            log["staged"] = staged;
+            write_json(log_path, log);
+            commit_staged(log, log_path);
+        }
+        ranks.barrier();  // the iteration is complete on disk
+        const AtlasIterationFigures& f = it.figures;
+        if (!o.quiet && lead)
+            std::printf("iteration %d done in %.1f s: shape update %.3f mm (velocity %.3f mm), mean metric %.5g, "
+                        "template change %.4f\n",
+                        k, f.seconds, f.shape_update_mm, f.velocity_update_mm, f.mean_metric, f.template_change);
+    }
+
+    // The final maps, from the files (the same whether this run made them or resumed);
+    // the probability and variability maps combine every rank's subjects.
+    const ScalarImage<D> final_template = read_image<D>(files.iteration_template(o.iterations));
+    const std::vector<SubjectMapping<D>> mappings = files.read_mappings(warps);
+    const Grid<D>& grid = final_template.grid();
+    std::optional<ProbabilityAtlas<D>> probabilities;
+    if (!labels.empty()) probabilities = probability_atlas<D>(labels, mappings, o.subjects, grid, team);
+    const Variability<D> variability = population_variability<D>(
+        mappings, grid, labels, probabilities ? &probabilities->labels : nullptr, team);
+    if (lead) write_final_outputs<D>(o, files, codes, final_template, probabilities, variability, log);
+    ranks.barrier();  // done only once the outputs are
+    if (!o.quiet && lead)
+        std::printf("done: %stemplate.nii.gz from %zu subjects; maps in %slog.json\n", o.prefix.c_str(), count,
                     o.prefix.c_str());
 }
 
@@ -403,16 +463,42 @@ void add_atlas_command(CLI::App& app) {
         }
         check_outputs_spare_inputs(inputs, outputs);
         set_thread_count(o->threads);
-        dispatch_dimension(image_dimension(o->subjects[0]), [&]<int D>() {
-            const AtlasCliOptions& opts = *o;
-            std::string full = command;
-            AtlasOptions defaults;
-            if (opts.plan_tokens.empty())
-                for (const std::string& t : plan_tokens(defaults.plan)) full += " " + t;
-            else
-                for (const std::string& t : opts.plan_tokens) full += " " + t;
-            run<D>(opts, full);
-        });
+
+        // Under mpirun the ranks share the subjects; a build without MPI runs on rank 0 alone.
+        const std::optional<LaunchedRank> launched = started_by_mpirun();
+        if (launched && !built_with_mpi()) {
+            if (launched->rank > 0) {
+                std::fprintf(stderr, "alinea atlas: rank %d: this alinea was built without MPI; rank 0 builds the "
+                                     "atlas alone and this rank exits\n", launched->rank);
+                return;
+            }
+            std::fprintf(stderr, "alinea atlas: this alinea was built without MPI: the atlas is built in one process "
+                                 "(rank 0)\n");
+        }
+        std::optional<MpiJob> job;
+        if (launched && built_with_mpi()) job.emplace();
+        const Communicator& ranks = job ? job->world() : single_process();
+        try {
+            dispatch_dimension(image_dimension(o->subjects[0]), [&]<int D>() {
+                const AtlasCliOptions& opts = *o;
+                std::string full = command;
+                AtlasOptions defaults;
+                if (opts.plan_tokens.empty())
+                    for (const std::string& t : plan_tokens(defaults.plan)) full += " " + t;
+                else
+                    for (const std::string& t : opts.plan_tokens) full += " " + t;
+                run<D>(opts, full, ranks);
+            });
+        } catch (const std::exception& e) {
+            // The other ranks wait in an exchange that this one will never join: end
+            // the job now, naming the rank, its host and (in the message) the subject.
+            if (ranks.size() > 1) {
+                std::fprintf(stderr, "alinea: error: rank %d on %s: %s\n", ranks.rank(), ranks.host().c_str(), e.what());
+                std::fflush(stderr);
+                job->abort(1);
+            }
+            throw;
+        }
     });
 }
 

@@ -54,14 +54,16 @@ struct AtlasOptions {
 
 // Where the construction starts: the subjects translated so that their intensity
 // centres of mass meet the first subject's, on the first subject's grid, averaged
-// (normalised intensities unless `average` says otherwise).
+// (normalised intensities unless `average` says otherwise). With a team, every rank
+// needs the first subject's image and its own subjects'.
 template <int D>
 struct InitialTemplate {
     ScalarImage<D> image;
     std::vector<SubjectMapping<D>> mappings;  // the translations
 };
 template <int D>
-InitialTemplate<D> initial_template(std::span<const AtlasSubject<D>> subjects, TemplateAverage average);
+InitialTemplate<D> initial_template(std::span<const AtlasSubject<D>> subjects, TemplateAverage average,
+                                    const AtlasTeam& team = {});
 
 // The figures of one iteration.
 struct AtlasIterationFigures {
@@ -93,10 +95,16 @@ public:
 // `current` from the iteration that made it (the warm start; empty: none). A
 // registration that fails stops the iteration: alinea::Error naming the subject
 // (Cancelled when the observer asks).
+//
+// With a team of ranks (atlas_team.hpp; every rank calls with the same arguments):
+// each rank registers its own subjects (the others' images may be empty, and so may
+// their `previous` maps), the ranks combine exactly, and every rank returns the same
+// template, figures and metrics, with the maps of its own subjects only (the others
+// empty). The result is the same bytes for any number of ranks and any split.
 template <int D>
 AtlasIteration<D> atlas_iteration(std::span<const AtlasSubject<D>> subjects, const ScalarImage<D>& current,
                                   int iteration, const AtlasOptions& options, AtlasObserver& observer,
-                                  std::span<const SubjectMapping<D>> previous = {});
+                                  std::span<const SubjectMapping<D>> previous = {}, const AtlasTeam& team = {});
 
 // The whole construction in memory: initial template, then options.iterations
 // iterations. (The CLI runs the same steps itself, to write and resume each iteration.)
@@ -108,6 +116,7 @@ struct AtlasConstruction {
 };
 template <int D>
 AtlasConstruction<D> build_atlas(std::span<const AtlasSubject<D>> subjects, const AtlasOptions& options,
-                                 AtlasObserver& observer, const ScalarImage<D>* initial = nullptr);
+                                 AtlasObserver& observer, const ScalarImage<D>* initial = nullptr,
+                                 const AtlasTeam& team = {});
 
 }  // namespace alinea

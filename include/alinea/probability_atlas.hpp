@@ -4,6 +4,7 @@
 // interpolated, the largest wins), and at each voxel the fraction of subjects with
 // each label. Label 0 (background) has a frame of its own, so that the frames sum to 1
 // at every voxel: frame k holds the probability of label_values[k].
+#include "alinea/atlas_team.hpp"
 #include "alinea/subject_mapping.hpp"
 
 #include <cstdint>
@@ -28,9 +29,11 @@ struct ProbabilityAtlas {
 
 // labels[s] is on subjects' image grid s (as the subject's own image). Throws
 // alinea::Error naming the subject for labels that are not non-negative integers, and
-// for more than 65535 subjects.
+// for more than 65535 subjects. With a team of ranks, each counts its own subjects'
+// labels (the others' maps may be empty) and the counts are added.
 template <int D>
 ProbabilityAtlas<D> probability_atlas(std::span<const ScalarImage<D>> labels, std::span<const SubjectMapping<D>> mappings,
-                                      std::span<const std::string> names, const Grid<D>& template_grid);
+                                      std::span<const std::string> names, const Grid<D>& template_grid,
+                                      const AtlasTeam& team = {});
 
 }  // namespace alinea

@@ -5,6 +5,7 @@
 //     W = exp(-mean v_i) o (log-mean A_i)^-1
 // maps the new template to the old one, and the subjects' maps become psi_i o W,
 // which average to the identity (to first order).
+#include "alinea/communicator.hpp"
 #include "alinea/subject_mapping.hpp"
 
 #include <span>
@@ -22,12 +23,15 @@ struct ShapeUpdate {
     VecD<D> operator()(const VecD<D>& x) const;
 };
 
-// From the subjects' affines and velocity fields (on the template grid; empty for a
+// From the subjects' affines and velocity fields (on the template grid; none for a
 // linear atlas). Non-diffeomorphic models give displacements, used as velocities
-// (their first-order logarithm).
+// (their first-order logarithm). With a team of ranks: `affines` are every subject's,
+// `velocities` this rank's subjects' only; their mean is an exact sum, the same bytes
+// on every rank and for any split.
 template <int D>
 ShapeUpdate<D> shape_update(std::span<const Affine<D>> affines, std::span<const VectorField<D>> velocities,
-                            const Grid<D>& template_grid, bool rigid_update);
+                            const Grid<D>& template_grid, bool rigid_update,
+                            const Communicator& team = single_process());
 
 // psi o W, as an affine and a warp on the template grid: affine A_i (mean A)^-1 and
 // warp x -> mean A (phi_i(W(x))) - x.

@@ -2,6 +2,7 @@
 // The average of a population carried onto the template grid: mean, median or
 // normalised mean, voxel by voxel, with the subjects' spread, and the sharpening that
 // gives back what imperfect alignment blurred.
+#include "alinea/atlas_team.hpp"
 #include "alinea/subject_mapping.hpp"
 
 #include <span>
@@ -26,7 +27,9 @@ std::string to_string(TemplateSharpening sharpening);
 
 // The average of the subjects carried onto a grid through their maps, streamed, and
 // their standard deviation (in the template's units). Voxels that a subject does not
-// cover (outside its grid) are averaged over the subjects that do.
+// cover (outside its grid) are averaged over the subjects that do. With a team of
+// ranks, each warps its own subjects (the others' images may be empty) and the sums
+// are exact, so that every rank gets the same bytes whatever the split.
 template <int D>
 struct TemplateAverageResult {
     ScalarImage<D> average, sd;
@@ -34,7 +37,7 @@ struct TemplateAverageResult {
 template <int D>
 TemplateAverageResult<D> average_subjects(std::span<const AtlasSubject<D>> subjects,
                                           std::span<const SubjectMapping<D>> mappings, const Grid<D>& grid,
-                                          TemplateAverage average);
+                                          TemplateAverage average, const AtlasTeam& team = {});
 
 template <int D>
 ScalarImage<D> sharpen(const ScalarImage<D>& image, TemplateSharpening sharpening);

@@ -5,6 +5,7 @@
 #include "alinea/parallel.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 
@@ -41,13 +42,15 @@ std::vector<Index> foreground_voxels(const ScalarImage<D>& image) {
 }  // namespace
 
 template <int D>
-InitialTemplate<D> initial_template(std::span<const AtlasSubject<D>> subjects, TemplateAverage average) {
+InitialTemplate<D> initial_template(std::span<const AtlasSubject<D>> subjects, TemplateAverage average,
+                                    const AtlasTeam& team) {
     if (subjects.empty()) throw Error("atlas: no subject");
     InitialTemplate<D> out;
     const ScalarImage<D>& first = subjects.front().image;
-    for (const AtlasSubject<D>& s : subjects)
-        out.mappings.push_back({initial_transform(Initialization::mass, first, s.image), {}});
-    out.image = average_subjects<D>(subjects, out.mappings, first.grid(), average).average;
+    for (std::size_t s = 0; s < subjects.size(); ++s)
+        out.mappings.push_back({team.owns(s) ? initial_transform(Initialization::mass, first, subjects[s].image) : Affine<D>{},
+                                {}});
+    out.image = average_subjects<D>(subjects, out.mappings, first.grid(), average, team).average;
     return out;
 }
 
@@ -60,6 +63,13 @@ public:
         const std::lock_guard lock(mutex_);
         inner_.registration_started(iteration, subject, subjects, name);
     }
+    // One registration failed: the others give up at their next iteration (the
+    // iteration fails anyway, and a distributed job must fail within seconds).
+    void abandon() { abandoned_ = true; }
+    bool stop_requested() override { return abandoned_ || LockedObserver::stop_requested(); }
+
+private:
+    std::atomic<bool> abandoned_{false};
 };
 
 // One subject's registration to the template: what the shape update and the new maps need.
@@ -93,6 +103,23 @@ SubjectRegistration<D> register_subject(const AtlasSubject<D>& subject, const Sc
     return out;
 }
 
+// Every subject's affine on every rank, from their owners'.
+template <int D>
+void merge_affines(const Communicator& team, const AtlasTeam& owners, std::vector<Affine<D>>& affines) {
+    constexpr std::size_t values = D * D + D;
+    std::vector<double> flat(affines.size() * values, 0.0);
+    for (std::size_t s = 0; s < affines.size(); ++s)
+        if (owners.owns(s)) {
+            std::copy_n(affines[s].matrix.data(), D * D, flat.begin() + static_cast<std::ptrdiff_t>(s * values));
+            std::copy_n(affines[s].offset.data(), D, flat.begin() + static_cast<std::ptrdiff_t>(s * values + D * D));
+        }
+    merge_values(team, std::span(flat));
+    for (std::size_t s = 0; s < affines.size(); ++s) {
+        std::copy_n(flat.begin() + static_cast<std::ptrdiff_t>(s * values), D * D, affines[s].matrix.data());
+        std::copy_n(flat.begin() + static_cast<std::ptrdiff_t>(s * values + D * D), D, affines[s].offset.data());
+    }
+}
+
 double rms_over(const std::vector<Index>& voxels, auto&& value) {
     if (voxels.empty()) return 0;
     double sum = 0;
@@ -105,7 +132,7 @@ double rms_over(const std::vector<Index>& voxels, auto&& value) {
 template <int D>
 AtlasIteration<D> atlas_iteration(std::span<const AtlasSubject<D>> subjects, const ScalarImage<D>& current,
                                   int iteration, const AtlasOptions& options, AtlasObserver& observer,
-                                  std::span<const SubjectMapping<D>> previous) {
+                                  std::span<const SubjectMapping<D>> previous, const AtlasTeam& team) {
     options.validate();
     if (subjects.empty()) throw Error("atlas: no subject");
     if (!previous.empty() && previous.size() != subjects.size())
@@ -120,25 +147,37 @@ AtlasIteration<D> atlas_iteration(std::span<const AtlasSubject<D>> subjects, con
     RegistrationPlan plan = options.plan;
     if (options.coarse_first_iteration && iteration == 1 && plan.deformable && plan.deformable->pyramid.levels() > 1)
         plan.deformable->pyramid.iterations.back() = 0;
-    run_tasks(n, workers, [&](std::size_t s) {
+    std::vector<std::size_t> mine;
+    for (std::size_t s = 0; s < n; ++s)
+        if (team.owns(s)) mine.push_back(s);
+    run_tasks(mine.size(), workers, [&](std::size_t task) {
+        const std::size_t s = mine[task];
         locked.registration_started(iteration, s, n, subjects[s].name);
         try {
             registered[s] = register_subject(subjects[s], current, plan, warm ? &previous[s] : nullptr, locked);
         } catch (const Cancelled&) {
             throw;
         } catch (const std::exception& e) {
+            locked.abandon();
             throw Error("atlas: subject " + std::to_string(s + 1) + " (" + subjects[s].name + "): " + e.what());
         }
     });
 
     observer.averaging_started(iteration);
+    const Communicator& ranks = team.ranks();
     std::vector<Affine<D>> affines;
-    std::vector<VectorField<D>> velocities;
-    for (SubjectRegistration<D>& r : registered) {
+    std::vector<VectorField<D>> velocities;  // this rank's
+    std::vector<double> metric(n, 0.0);
+    for (std::size_t s = 0; s < n; ++s) {
+        SubjectRegistration<D>& r = registered[s];
         affines.push_back(r.mapping.affine);
+        if (!team.owns(s)) continue;
+        metric[s] = r.metric;
         if (!r.velocity.empty()) velocities.push_back(std::move(r.velocity));
     }
-    const ShapeUpdate<D> update = shape_update<D>(affines, velocities, current.grid(), options.rigid_update);
+    merge_affines(ranks, team, affines);
+    merge_values(ranks, std::span(metric));
+    const ShapeUpdate<D> update = shape_update<D>(affines, velocities, current.grid(), options.rigid_update, ranks);
     velocities.clear();
 
     AtlasIteration<D> out;
@@ -157,13 +196,14 @@ AtlasIteration<D> atlas_iteration(std::span<const AtlasSubject<D>> subjects, con
     if (!update.inverse_warp.empty())
         out.figures.velocity_update_mm =
             rms_over(foreground, [&](Index i) { return static_cast<double>(update.inverse_warp[i].squaredNorm()); });
-    for (SubjectRegistration<D>& r : registered) {
-        out.mappings.push_back(updated_mapping(r.mapping, update));
+    for (std::size_t s = 0; s < n; ++s) {
+        SubjectRegistration<D>& r = registered[s];
+        out.mappings.push_back(team.owns(s) ? updated_mapping(r.mapping, update) : SubjectMapping<D>{});
         r.mapping.warp = VectorField<D>();  // one field per subject at a time
-        out.metric.push_back(r.metric);
-        out.figures.mean_metric += r.metric / static_cast<double>(n);
+        out.metric.push_back(metric[s]);
+        out.figures.mean_metric += metric[s] / static_cast<double>(n);
     }
-    TemplateAverageResult<D> average = average_subjects<D>(subjects, out.mappings, grid, options.average);
+    TemplateAverageResult<D> average = average_subjects<D>(subjects, out.mappings, grid, options.average, team);
     out.template_image = sharpen(average.average, options.sharpening);
     out.intensity_sd = std::move(average.sd);
     const double old_rms = rms_over(foreground, [&](Index i) { return double(current[i]) * current[i]; });
@@ -178,13 +218,13 @@ AtlasIteration<D> atlas_iteration(std::span<const AtlasSubject<D>> subjects, con
 
 template <int D>
 AtlasConstruction<D> build_atlas(std::span<const AtlasSubject<D>> subjects, const AtlasOptions& options,
-                                 AtlasObserver& observer, const ScalarImage<D>* initial) {
+                                 AtlasObserver& observer, const ScalarImage<D>* initial, const AtlasTeam& team) {
     options.validate();
     AtlasConstruction<D> out;
-    out.initial = initial ? *initial : initial_template(subjects, options.average).image;
+    out.initial = initial ? *initial : initial_template(subjects, options.average, team).image;
     const ScalarImage<D>* current = &out.initial;
     for (int k = 1; k <= options.iterations; ++k) {
-        out.last = atlas_iteration<D>(subjects, *current, k, options, observer, out.last.mappings);
+        out.last = atlas_iteration<D>(subjects, *current, k, options, observer, out.last.mappings, team);
         out.figures.push_back(out.last.figures);
         current = &out.last.template_image;  // read by the next call before its result replaces it
     }
@@ -192,12 +232,13 @@ AtlasConstruction<D> build_atlas(std::span<const AtlasSubject<D>> subjects, cons
 }
 
 #define ALINEA_ATLAS(D)                                                                                              \
-    template InitialTemplate<D> initial_template<D>(std::span<const AtlasSubject<D>>, TemplateAverage);              \
+    template InitialTemplate<D> initial_template<D>(std::span<const AtlasSubject<D>>, TemplateAverage,               \
+                                                    const AtlasTeam&);                                               \
     template AtlasIteration<D> atlas_iteration<D>(std::span<const AtlasSubject<D>>, const ScalarImage<D>&, int,      \
                                                   const AtlasOptions&, AtlasObserver&,                               \
-                                                  std::span<const SubjectMapping<D>>);                               \
+                                                  std::span<const SubjectMapping<D>>, const AtlasTeam&);             \
     template AtlasConstruction<D> build_atlas<D>(std::span<const AtlasSubject<D>>, const AtlasOptions&,              \
-                                                 AtlasObserver&, const ScalarImage<D>*);
+                                                 AtlasObserver&, const ScalarImage<D>*, const AtlasTeam&);
 ALINEA_ATLAS(2)
 ALINEA_ATLAS(3)
 

@@ -32,7 +32,8 @@ std::vector<int> label_set(const ScalarImage<D>& labels, const std::string& name
 
 template <int D>
 ProbabilityAtlas<D> probability_atlas(std::span<const ScalarImage<D>> labels, std::span<const SubjectMapping<D>> mappings,
-                                      std::span<const std::string> names, const Grid<D>& template_grid) {
+                                      std::span<const std::string> names, const Grid<D>& template_grid,
+                                      const AtlasTeam& team) {
     if (labels.size() != mappings.size() || names.size() != labels.size() || labels.empty())
         throw Error("probability atlas: " + std::to_string(labels.size()) + " label maps for " +
                     std::to_string(mappings.size()) + " subjects");
@@ -40,13 +41,12 @@ ProbabilityAtlas<D> probability_atlas(std::span<const ScalarImage<D>> labels, st
     ProbabilityAtlas<D> out;
     out.grid = template_grid;
     out.subjects = static_cast<int>(labels.size());
-    std::vector<int> values{0};
-    for (std::size_t s = 0; s < labels.size(); ++s) {
-        const std::vector<int> set = label_set(labels[s], names[s]);
-        std::vector<int> merged;
-        std::set_union(values.begin(), values.end(), set.begin(), set.end(), std::back_inserter(merged));
-        values = std::move(merged);
-    }
+    // Every subject's labels, background included: each rank reads its own subjects'.
+    std::vector<int> local{0};
+    for (std::size_t s = 0; s < labels.size(); ++s)
+        if (team.owns(s))
+            for (const int l : label_set(labels[s], names[s])) local.push_back(l);
+    const std::vector<int> values = label_union(local, team.ranks());
     out.label_values = values;
     std::vector<int> frame_of(static_cast<std::size_t>(values.back()) + 1, 0);
     for (std::size_t k = 0; k < values.size(); ++k) frame_of[static_cast<std::size_t>(values[k])] = static_cast<int>(k);
@@ -54,12 +54,14 @@ ProbabilityAtlas<D> probability_atlas(std::span<const ScalarImage<D>> labels, st
     const Index n = template_grid.voxel_count();
     out.counts.assign(values.size() * static_cast<std::size_t>(n), 0);
     for (std::size_t s = 0; s < labels.size(); ++s) {
+        if (!team.owns(s)) continue;
         const ScalarImage<D> warped = resample(labels[s], template_grid, mappings[s].chain(), Interpolation::label, 0.0f);
         parallel_for(n, [&](Index v) {
             const auto k = static_cast<std::size_t>(frame_of[static_cast<std::size_t>(warped[v])]);
             ++out.counts[k * static_cast<std::size_t>(n) + v];
         });
     }
+    team.ranks().sum(out.counts);
     out.labels = ScalarImage<D>(template_grid);
     parallel_for(n, [&](Index v) {
         std::size_t best = 0;
@@ -71,8 +73,8 @@ ProbabilityAtlas<D> probability_atlas(std::span<const ScalarImage<D>> labels, st
 }
 
 template ProbabilityAtlas<2> probability_atlas<2>(std::span<const ScalarImage<2>>, std::span<const SubjectMapping<2>>,
-                                                  std::span<const std::string>, const Grid<2>&);
+                                                  std::span<const std::string>, const Grid<2>&, const AtlasTeam&);
 template ProbabilityAtlas<3> probability_atlas<3>(std::span<const ScalarImage<3>>, std::span<const SubjectMapping<3>>,
-                                                  std::span<const std::string>, const Grid<3>&);
+                                                  std::span<const std::string>, const Grid<3>&, const AtlasTeam&);
 
 }  // namespace alinea

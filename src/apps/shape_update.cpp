@@ -2,9 +2,12 @@
 
 #include "alinea/affine_mean.hpp"
 #include "alinea/displacement.hpp"
+#include "alinea/exact_sum.hpp"
+#include "alinea/atlas_team.hpp"
 #include "alinea/parallel.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace alinea {
 
@@ -32,18 +35,34 @@ VecD<D> ShapeUpdate<D>::operator()(const VecD<D>& x) const {
 
 template <int D>
 ShapeUpdate<D> shape_update(std::span<const Affine<D>> affines, std::span<const VectorField<D>> velocities,
-                            const Grid<D>& template_grid, bool rigid_update) {
+                            const Grid<D>& template_grid, bool rigid_update, const Communicator& team) {
     ShapeUpdate<D> out;
     out.mean_affine = log_mean(affines);
     if (!rigid_update) out.mean_affine = without_rigid(out.mean_affine, template_grid.center());
-    if (velocities.empty()) return out;
-    VectorField<D> mean(template_grid);
+    std::int64_t fields = static_cast<std::int64_t>(velocities.size());
+    team.sum(std::span(&fields, 1));
+    if (fields == 0) return out;
+    // The mean velocity, summed exactly (exact_sum.hpp) so that it does not depend on
+    // which rank holds which field.
+    double largest = 0;
     for (const VectorField<D>& v : velocities) {
         if (!v.grid().same_as(template_grid)) throw Error("shape update: a velocity field is not on the template grid");
-        parallel_for(mean.voxel_count(), [&](Index i) { mean[i] += v[i]; });
+        for (Index i = 0; i < v.voxel_count(); ++i)
+            for (int a = 0; a < D; ++a)
+                if (std::isfinite(v[i][a])) largest = std::max(largest, double(std::abs(v[i][a])));
     }
-    const float scale = -1.0f / static_cast<float>(velocities.size());
-    parallel_for(mean.voxel_count(), [&](Index i) { mean[i] *= scale; });
+    const Index n = template_grid.voxel_count();
+    ExactSums sums(static_cast<std::size_t>(n) * D, max_over_ranks(team, largest), static_cast<std::size_t>(fields));
+    for (const VectorField<D>& v : velocities)
+        parallel_for(n, [&](Index i) {
+            for (int a = 0; a < D; ++a) sums.add(static_cast<std::size_t>(i) * D + a, v[i][a]);
+        });
+    sums.combine(team);
+    VectorField<D> mean(template_grid);
+    const double scale = -1.0 / static_cast<double>(fields);
+    parallel_for(n, [&](Index i) {
+        for (int a = 0; a < D; ++a) mean[i][a] = static_cast<float>(scale * sums[static_cast<std::size_t>(i) * D + a]);
+    });
     out.inverse_warp = exponential(mean);
     return out;
 }
@@ -70,8 +89,10 @@ SubjectMapping<D> updated_mapping(const SubjectMapping<D>& mapping, const ShapeU
 
 template struct ShapeUpdate<2>;
 template struct ShapeUpdate<3>;
-template ShapeUpdate<2> shape_update<2>(std::span<const Affine<2>>, std::span<const VectorField<2>>, const Grid<2>&, bool);
-template ShapeUpdate<3> shape_update<3>(std::span<const Affine<3>>, std::span<const VectorField<3>>, const Grid<3>&, bool);
+template ShapeUpdate<2> shape_update<2>(std::span<const Affine<2>>, std::span<const VectorField<2>>, const Grid<2>&, bool,
+                                        const Communicator&);
+template ShapeUpdate<3> shape_update<3>(std::span<const Affine<3>>, std::span<const VectorField<3>>, const Grid<3>&, bool,
+                                        const Communicator&);
 template SubjectMapping<2> updated_mapping<2>(const SubjectMapping<2>&, const ShapeUpdate<2>&);
 template SubjectMapping<3> updated_mapping<3>(const SubjectMapping<3>&, const ShapeUpdate<3>&);
 

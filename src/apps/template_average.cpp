@@ -1,5 +1,6 @@
 #include "alinea/template_average.hpp"
 
+#include "alinea/exact_sum.hpp"
 #include "alinea/parallel.hpp"
 #include "alinea/smooth.hpp"
 
@@ -65,43 +66,58 @@ double foreground_mean(const ScalarImage<D>& image) {
 template <int D>
 TemplateAverageResult<D> average_subjects(std::span<const AtlasSubject<D>> subjects,
                                           std::span<const SubjectMapping<D>> mappings, const Grid<D>& grid,
-                                          TemplateAverage average) {
+                                          TemplateAverage average, const AtlasTeam& team) {
     if (subjects.size() != mappings.size() || subjects.empty())
         throw Error("atlas average: " + std::to_string(subjects.size()) + " subjects, " +
                     std::to_string(mappings.size()) + " maps");
+    const Communicator& ranks = team.ranks();
     const Index n = grid.voxel_count();
-    std::vector<double> scale(subjects.size(), 1.0);
-    double mean_scale = 1;
-    if (average == TemplateAverage::normalized_mean) {
-        mean_scale = 0;
-        for (std::size_t s = 0; s < subjects.size(); ++s) {
-            scale[s] = foreground_mean(subjects[s].image);
-            if (!(scale[s] > 0))
-                throw Error("atlas: subject " + subjects[s].name + " has no positive foreground to normalise");
-            mean_scale += scale[s] / static_cast<double>(subjects.size());
-        }
+    const std::size_t count = subjects.size();
+    // Every rank needs every subject's scale (the mean of the scales sets the units)
+    // and a bound on every term (for the exact sums): the owners find them.
+    std::vector<double> scale(count, 0.0), largest(count, 0.0);
+    for (std::size_t s = 0; s < count; ++s) {
+        if (!team.owns(s)) continue;
+        scale[s] = average == TemplateAverage::normalized_mean ? foreground_mean(subjects[s].image) : 1.0;
+        if (!(scale[s] > 0))
+            throw Error("atlas: subject " + subjects[s].name + " has no positive foreground to normalise");
+        for (float v : subjects[s].image.voxels())
+            if (std::isfinite(v)) largest[s] = std::max(largest[s], double(std::abs(v)));
     }
-    TemplateAverageResult<D> out{ScalarImage<D>(grid), ScalarImage<D>(grid)};
-    std::vector<double> sum(static_cast<size_t>(n), 0.0), squares(static_cast<size_t>(n), 0.0);
-    std::vector<std::uint32_t> count(static_cast<size_t>(n), 0);
-    std::vector<ScalarImage<D>> all;  // the median only
-    for (std::size_t s = 0; s < subjects.size(); ++s) {
+    merge_values(ranks, std::span(scale));
+    merge_values(ranks, std::span(largest));
+    double mean_scale = 0, bound = 0;
+    for (std::size_t s = 0; s < count; ++s) mean_scale += scale[s] / static_cast<double>(count);
+    for (std::size_t s = 0; s < count; ++s) bound = std::max(bound, largest[s] * mean_scale / scale[s]);
+
+    // Exact sums, so that the average does not depend on who added what, or in which order.
+    ExactSums sum(static_cast<std::size_t>(n), bound, count), squares(static_cast<std::size_t>(n), bound * bound, count);
+    std::vector<std::int64_t> covered(static_cast<size_t>(n), 0);
+    std::vector<ScalarImage<D>> all;  // the median only: every subject's warped image
+    if (average == TemplateAverage::median) all.assign(count, ScalarImage<D>(grid, 0.0f));
+    for (std::size_t s = 0; s < count; ++s) {
+        if (!team.owns(s)) continue;
         ScalarImage<D> w = warp_subject(subjects[s].image, grid, mappings[s]);
         const double f = mean_scale / scale[s];
         parallel_for(n, [&](Index i) {
             if (!std::isfinite(w[i])) return;
             const double v = f * w[i];
-            sum[i] += v, squares[i] += v * v, ++count[i];
+            sum.add(i, v), squares.add(i, v * v), ++covered[i];
         });
-        if (average == TemplateAverage::median) all.push_back(std::move(w));
+        if (average == TemplateAverage::median) all[s] = std::move(w);
     }
+    sum.combine(ranks);
+    squares.combine(ranks);
+    ranks.sum(covered);
+    TemplateAverageResult<D> out{ScalarImage<D>(grid), ScalarImage<D>(grid)};
     parallel_for(n, [&](Index i) {
-        if (count[i] == 0) return;
-        const double m = sum[i] / count[i];
+        if (covered[i] == 0) return;
+        const double m = sum[i] / covered[i];
         out.average[i] = static_cast<float>(m);
-        out.sd[i] = static_cast<float>(std::sqrt(std::max(0.0, squares[i] / count[i] - m * m)));
+        out.sd[i] = static_cast<float>(std::sqrt(std::max(0.0, squares[i] / covered[i] - m * m)));
     });
     if (average == TemplateAverage::median) {
+        for (ScalarImage<D>& w : all) merge_values(ranks, std::span(w.voxels()));
         for_each_row(grid, [&](Index offset, const VecD<D>&) {
             std::vector<float> v;
             v.reserve(all.size());
@@ -155,9 +171,9 @@ ScalarImage<D> sharpen(const ScalarImage<D>& image, TemplateSharpening sharpenin
 }
 
 template TemplateAverageResult<2> average_subjects<2>(std::span<const AtlasSubject<2>>, std::span<const SubjectMapping<2>>,
-                                                   const Grid<2>&, TemplateAverage);
+                                                   const Grid<2>&, TemplateAverage, const AtlasTeam&);
 template TemplateAverageResult<3> average_subjects<3>(std::span<const AtlasSubject<3>>, std::span<const SubjectMapping<3>>,
-                                                   const Grid<3>&, TemplateAverage);
+                                                   const Grid<3>&, TemplateAverage, const AtlasTeam&);
 template ScalarImage<2> sharpen<2>(const ScalarImage<2>&, TemplateSharpening);
 template ScalarImage<3> sharpen<3>(const ScalarImage<3>&, TemplateSharpening);
 

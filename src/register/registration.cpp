@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <limits>
 #include <optional>
 
 namespace alinea {
@@ -31,6 +33,12 @@ Index count_nonfinite(const ScalarImage<D>& image) {
 
 namespace {
 
+std::string format_value(float v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", v);
+    return text;
+}
+
 // An image whose non-finite voxels are missing data: a copy with them set to 0 (so
 // that smoothing and interpolation stay finite) and a mask without them (combined
 // with the user's mask). Nothing is copied when every voxel is finite.
@@ -41,8 +49,15 @@ struct FiniteImage {
 
     FiniteImage(const ScalarImage<D>& input, const ScalarImage<D>* user_mask, const char* which) {
         nonfinite = count_nonfinite(input);
-        if (nonfinite == 0) return;
         if (nonfinite == input.voxel_count()) throw Error(std::string("the ") + which + " image has no finite voxel");
+        // An image with one value has nothing to align: any transform "fits" it.
+        float lo = std::numeric_limits<float>::max(), hi = std::numeric_limits<float>::lowest();
+        for (const float v : input.voxels())
+            if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+        if (lo == hi)
+            throw Error(std::string("the ") + which + " image is constant (every voxel " + format_value(lo) +
+                        "): there is nothing to align");
+        if (nonfinite == 0) return;
         image = input;
         mask = ScalarImage<D>(input.grid());
         parallel_for(input.voxel_count(), [&](Index i) {
