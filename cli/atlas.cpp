@@ -426,7 +426,10 @@ void add_atlas_command(CLI::App& app) {
                 "  alinea apply -r PREFIXtemplate.nii.gz -i SUBJECT -t PREFIX<stem>_warp.nii.gz -t PREFIX<stem>_affine.txt\n"
                 "log det J is that of the map template -> subject (affine and warp): > 0 where the subject is\n"
                 "larger than the template (expansion), < 0 where smaller. volumes.csv: each label's volume in the\n"
-                "subject's own space (mm^3) and the subject's mean log det J inside the template's label.\n\n" +
+                "subject's own space (mm^3) and the subject's mean log det J inside the template's label.\n"
+                "On several machines: mpirun -np N alinea atlas ... --threads T shares the subjects among N MPI ranks\n"
+                "(T threads each); the outputs are the same bytes as in one process. PREFIX must be visible to every\n"
+                "rank; a failing rank ends the job, naming itself, its host and the subject; --resume works with any N.\n\n" +
                 registration_plan_help());
     cmd->callback([o, cmd] {
         o->plan_tokens = take_atlas_iterations(cmd->remaining(), o->iterations);

@@ -81,9 +81,9 @@ void run(const RegisterOptions& o) {
     const ScalarImage<D> fixed = read_image<D>(o.fixed);
     const ScalarImage<D> moving = read_image<D>(o.moving);
     for (const auto& [image, path] : {std::pair{&fixed, &o.fixed}, std::pair{&moving, &o.moving}})
-        if (const Index bad = count_nonfinite(*image); bad == image->voxel_count())
-            throw Error(*path + ": no finite voxel (all NaN or inf)");
-        else if (bad > 0 && !o.quiet)
+        if (const std::string problem = content_problem(*image); !problem.empty())
+            throw Error(*path + ": the image " + problem);
+        else if (const Index bad = count_nonfinite(*image); bad > 0 && !o.quiet)
             std::fprintf(stderr, "alinea: warning: %s: %lld non-finite voxels (NaN or inf), treated as missing data\n",
                          path->c_str(), static_cast<long long>(bad));
     const auto fixed_mask = read_mask(o.fixed_mask, fixed, "fixed");

@@ -63,6 +63,11 @@ RegistrationResult<D> register_images(const RegistrationInputs<D>& inputs, const
 template <int D>
 Index count_nonfinite(const ScalarImage<D>& image);
 
+// Why an image cannot be registered at all, or "" when it can: "has no finite voxel
+// (all NaN or inf)", "is constant (every voxel 7): there is nothing to align".
+template <int D>
+std::string content_problem(const ScalarImage<D>& image);
+
 template <int D>
 ScalarImage<D> apply_registration(const RegistrationResult<D>& result, const ScalarImage<D>& image,
                                   Interpolation interpolation = Interpolation::linear, float outside = 0.0f);

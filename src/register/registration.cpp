@@ -31,13 +31,22 @@ Index count_nonfinite(const ScalarImage<D>& image) {
     });
 }
 
-namespace {
-
-std::string format_value(float v) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", v);
-    return text;
+template <int D>
+std::string content_problem(const ScalarImage<D>& image) {
+    float lo = std::numeric_limits<float>::max(), hi = std::numeric_limits<float>::lowest();
+    for (const float v : image.voxels())
+        if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    if (lo > hi) return "has no finite voxel (all NaN or inf)";
+    // One value: any transform "fits" it, and a registration would report a meaningless identity.
+    if (lo == hi) {
+        char value[32];
+        std::snprintf(value, sizeof value, "%g", lo);
+        return std::string("is constant (every voxel ") + value + "): there is nothing to align";
+    }
+    return "";
 }
+
+namespace {
 
 // An image whose non-finite voxels are missing data: a copy with them set to 0 (so
 // that smoothing and interpolation stay finite) and a mask without them (combined
@@ -48,15 +57,9 @@ struct FiniteImage {
     Index nonfinite = 0;
 
     FiniteImage(const ScalarImage<D>& input, const ScalarImage<D>* user_mask, const char* which) {
+        if (const std::string problem = content_problem(input); !problem.empty())
+            throw Error(std::string("the ") + which + " image " + problem);
         nonfinite = count_nonfinite(input);
-        if (nonfinite == input.voxel_count()) throw Error(std::string("the ") + which + " image has no finite voxel");
-        // An image with one value has nothing to align: any transform "fits" it.
-        float lo = std::numeric_limits<float>::max(), hi = std::numeric_limits<float>::lowest();
-        for (const float v : input.voxels())
-            if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
-        if (lo == hi)
-            throw Error(std::string("the ") + which + " image is constant (every voxel " + format_value(lo) +
-                        "): there is nothing to align");
         if (nonfinite == 0) return;
         image = input;
         mask = ScalarImage<D>(input.grid());
@@ -149,6 +152,7 @@ ScalarImage<D> apply_registration(const RegistrationResult<D>& result, const Sca
                                                       RegistrationObserver&);                                   \
     template RegistrationResult<D> register_images<D>(const RegistrationInputs<D>&, const RegistrationPlan&);   \
     template Index count_nonfinite<D>(const ScalarImage<D>&);                                                   \
+    template std::string content_problem<D>(const ScalarImage<D>&);                                             \
     template ScalarImage<D> apply_registration<D>(const RegistrationResult<D>&, const ScalarImage<D>&,          \
                                                   Interpolation, float);
 ALINEA_INSTANTIATE(2)

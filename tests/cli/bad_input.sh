@@ -91,6 +91,21 @@ rss=$(tail -1 "$work/rss.txt")
 [ "$rss" -lt 100000 ] || fail "bomb.nii.gz: info used $rss KiB"
 echo "ok: bomb.nii.gz: info peaked at $rss KiB"
 
+# Images with no content: nothing to align, whichever side they are on.
+"$py" - "$in/good.nii.gz" "$in" <<'PY'
+import sys, numpy as np, nibabel as nib
+good = nib.load(sys.argv[1])
+for name, value in (("zeros", 0.0), ("constant", 7.0), ("allnan", np.nan)):
+    nib.save(nib.Nifti1Image(np.full(good.shape, value, np.float32), good.affine), f"{sys.argv[2]}/{name}.nii.gz")
+ramp = np.indices(good.shape).sum(axis=0).astype(np.float32)
+nib.save(nib.Nifti1Image(ramp, good.affine), f"{sys.argv[2]}/ramp.nii.gz")
+PY
+for name in zeros constant; do
+    expect_error "image is constant" "$in/$name.nii.gz" -- "$alinea" register -f "$in/$name.nii.gz" -m "$in/ramp.nii.gz" -o "$outdir/r_" -q
+    expect_error "image is constant" "$in/$name.nii.gz" -- "$alinea" register -f "$in/ramp.nii.gz" -m "$in/$name.nii.gz" -o "$outdir/r_" -q
+done
+expect_error "no finite voxel" "$in/allnan.nii.gz" -- "$alinea" register -f "$in/ramp.nii.gz" -m "$in/allnan.nii.gz" -o "$outdir/r_" -q
+
 # Writing into a folder that does not exist.
 expect_error "does not exist" "$work/nowhere/out.nii.gz" -- "$alinea" apply -r "$in/good.nii.gz" -i "$in/good.nii.gz" -o "$work/nowhere/out.nii.gz"
 
