@@ -3,6 +3,7 @@
 #include "alinea/error.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <nifti2_io.h>
 #include <sstream>
@@ -42,6 +43,15 @@ Eigen::Matrix4d qform_affine(const NiftiHeader& h, bool single_slice, const std:
     const double q[6] = {h.quatern_b, h.quatern_c, h.quatern_d, h.qoffset_x, h.qoffset_y, h.qoffset_z};
     for (double v : q)
         if (!std::isfinite(v)) throw file_error(path, "the qform contains NaN or infinite values");
+    // (b, c, d) are a unit quaternion's vector part: b^2 + c^2 + d^2 above 1 is no
+    // rotation. nibabel refuses it beyond 3 float32 epsilons (and takes a = 0 below);
+    // so does Alinea (NIfTI's C library would normalise it instead).
+    const double w2 = 1.0 - (q[0] * q[0] + q[1] * q[1] + q[2] * q[2]);
+    if (w2 < -3.0 * std::numeric_limits<float>::epsilon()) {
+        char norm[48];
+        std::snprintf(norm, sizeof norm, "%.7g", 1.0 - w2);
+        throw file_error(path, std::string("the qform quaternion is not a rotation (b^2 + c^2 + d^2 = ") + norm + " > 1)");
+    }
     // qfac is pixdim[0]: exactly -1 flips z; nibabel takes any other value (0, the
     // standard's "treat as 1", but also -0.5 or -2) as 1, and so does Alinea.
     const double qfac = h.pixdim[0] == -1.0f ? -1.0 : 1.0;

@@ -91,6 +91,15 @@ rss=$(tail -1 "$work/rss.txt")
 [ "$rss" -lt 100000 ] || fail "bomb.nii.gz: info used $rss KiB"
 echo "ok: bomb.nii.gz: info peaked at $rss KiB"
 
+# NIfTI quirks refused as nibabel refuses them.
+for name in long_quaternion.nii slightly_long_quaternion.nii vox_offset_in_header.nii; do
+    if "$py" -c "import sys, nibabel as nib; img = nib.load(sys.argv[1]); img.affine; img.get_fdata()" "$in/$name" 2> /dev/null; then
+        fail "$name: nibabel reads it, Alinea refuses it"
+    else
+        echo "ok: $name: nibabel refuses it too"
+    fi
+done
+
 # Images with no content: nothing to align, whichever side they are on.
 "$py" - "$in/good.nii.gz" "$in" <<'PY'
 import sys, numpy as np, nibabel as nib

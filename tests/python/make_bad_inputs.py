@@ -121,6 +121,11 @@ write("complex.nii", nifti1(datatype=32, bitpix=64) + DATA * 4, "unsupported NIf
 write("rgb.nii", nifti1(datatype=128, bitpix=24) + DATA * 2, "rgb24")
 write("six_dims.nii", nifti1(dims=(2, 2, 2, 1, 1, 3)) + DATA, "more than 5 dimensions")
 write("bad_vox_offset.nii", nifti1(vox_offset=17.5) + DATA, "vox_offset")
+# Refused by nibabel too (bad_input.sh checks that it does): a quaternion longer than 1
+# (far, and by 9e-4), data inside the header.
+write("long_quaternion.nii", nifti1(qform=1, quat=(0.9, 0.9, 0.9, 0, 0, 0)) + DATA, "not a rotation")
+write("slightly_long_quaternion.nii", nifti1(qform=1, quat=(0.6, 0.6, 0.53, 0, 0, 0)) + DATA, "not a rotation")
+write("vox_offset_in_header.nii", nifti1(vox_offset=112.0) + DATA, "inside the header")
 write("bad_scl_inter.nii", nifti1(slope=2.0, inter=float("inf")) + DATA, "scl_inter")
 write("junk.png", b"\x89PNG\r\n\x1a\n" + bytes(range(200)), "PNG")
 png_rows = b"".join(b"\0" + bytes(range(32)) for _ in range(32))
