@@ -47,7 +47,9 @@ void write_qc_picture(const std::string& path, const ScalarImage<D>& fixed, cons
     } else {
         // Physical box of the fixed image, sampled at its finest spacing (at most 320 px).
         const Grid<3>& g = fixed.grid();
-        const auto [centre, half] = physical_box(g);
+        const auto box = physical_box(g);  // (no structured binding: lambdas capture it)
+        const VecD<3>& centre = box.first;
+        const VecD<3>& half = box.second;
         const double pixel = std::max(g.spacing().minCoeff(), 2 * half.maxCoeff() / 320);
         const VecD<3> x = VecD<3>::UnitX(), y = VecD<3>::UnitY(), z = VecD<3>::UnitZ();
         // LPS: x grows to the patient's left (shown on the right: radiological),
@@ -123,7 +125,9 @@ void write_label_picture(const std::string& path, const ScalarImage<D>& image, c
         panels.emplace_back(index_slice(image, window), std::move(l));
     } else {
         const Grid<3>& g = image.grid();
-        auto [centre, half] = physical_box(g);
+        const auto box = physical_box(g);
+        const VecD<3>& centre = box.first;
+        const VecD<3>& half = box.second;
         // Through the centre of the labelled voxels, where there are any.
         VecD<3> sum = VecD<3>::Zero();
         Index count = 0;

@@ -111,7 +111,9 @@ void write_slice_panels(const std::string& path, const std::string& title, const
         aspect_scale = cell / std::max(rows[0][0].width, rows[0][0].height);
     } else {
         const Grid<3>& g = panels[0].image->grid();
-        const auto [centre, half] = physical_box(g);
+        const auto box = physical_box(g);  // (no structured binding: lambdas capture it)
+        const VecD<3>& centre = box.first;
+        const VecD<3>& half = box.second;
         const double pixel = std::max(g.spacing().minCoeff() / 2, 2 * half.maxCoeff() / cell);
         const VecD<3> x = VecD<3>::UnitX(), y = VecD<3>::UnitY(), z = VecD<3>::UnitZ();
         const std::array<std::array<VecD<3>, 2>, 3> axes{{{x, y}, {x, -z}, {y, -z}}};
