@@ -7,6 +7,7 @@
 #include "alinea/image_io.hpp"
 #include "alinea/parallel.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 namespace alinea::cli {
@@ -24,6 +25,8 @@ void run(const InvertOptions& o) {
     const VectorField<D> u = read_nifti_vector<D>(o.warp);
     double residual = 0;
     const VectorField<D> w = invert(u, o.iterations, &residual);
+    if (!std::isfinite(residual))
+        throw Error(o.warp + ": the inverse diverged (residual " + std::to_string(residual) + " mm): the field is not invertible");
     write_nifti(o.output, w, read_nifti_codes(o.warp));
     std::printf("mean residual %.4f mm after %d iterations\n", residual, o.iterations);
 }

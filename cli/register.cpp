@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -73,6 +74,8 @@ std::optional<ScalarImage<D>> read_mask(const std::string& path, const ScalarIma
     ScalarImage<D> mask = read_image<D>(path);
     if (!mask.grid().same_as(image.grid()))
         throw Error(path + ": the " + which + " mask's grid differs from the " + which + " image's");
+    if (std::none_of(mask.voxels().begin(), mask.voxels().end(), [](float v) { return v > 0.5f; }))
+        throw Error(path + ": the " + which + " mask is empty (no voxel above 0.5): nothing would be compared");
     return mask;
 }
 
@@ -183,7 +186,8 @@ void add_register_command(CLI::App& app) {
         dispatch_dimension(image_dimension(o->fixed), [&]<int D>() {
             if (image_dimension(o->moving) != D)
                 throw Error(o->moving + ": the moving image is " + std::to_string(image_dimension(o->moving)) +
-                            "-D but the fixed image is " + std::to_string(D) + "-D");
+                            "-D but the fixed image " + o->fixed + " is " + std::to_string(D) +
+                            "-D (an image with one slice is 2-D)");
             run<D>(*o);
         });
     });

@@ -203,6 +203,13 @@ VectorField<D> read_nifti_vector(const std::string& path) {
     VectorField<D> field(grid, buffer.get());
     float* dst = reinterpret_cast<float*>(field.data());
     for (int c = 0; c < D; ++c) convert(info, file.header().swapped, src.data() + c * n * bpv, n, dst + c, D);
+    // A displacement field is used as one: NaN, inf or a kilometre anywhere is a broken file.
+    constexpr float largest_mm = 1e6f;
+    Index broken = 0;
+    for (Index i = 0; i < n * D; ++i) broken += !(std::abs(dst[i]) <= largest_mm);
+    if (broken > 0)
+        throw file_error(path, std::to_string(broken) + (broken == 1 ? " vector component is" : " vector components are") +
+                                   " NaN, infinite or beyond 1e6 mm: not a displacement field");
     return field;
 }
 

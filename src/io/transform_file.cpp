@@ -66,21 +66,29 @@ struct ItkEntry {
     bool has_fixed = false;
 };
 
-// "Euler3DTransform_double_3_3" -> {"Euler3DTransform", 3}; dimension 0 if absent.
+// "Euler3DTransform_double_3_3" -> {"Euler3DTransform", 3}. The whole name is checked:
+// NAME_double_D_D or NAME_float_D_D with D 2 or 3; anything else has dimension 0.
 struct ItkType {
     std::string name;
     int dimension = 0;
 };
 
 ItkType split_type(const std::string& type) {
-    const auto first = type.find('_');
-    ItkType t{type.substr(0, first), 0};
-    const auto last = type.rfind('_');
-    if (first != std::string::npos && last != std::string::npos && last + 2 == type.size()) {
-        const char d = type.back();
-        if (d == '2' || d == '3') t.dimension = d - '0';
+    std::vector<std::string> parts;
+    for (std::size_t begin = 0;;) {
+        const std::size_t end = type.find('_', begin);
+        parts.push_back(type.substr(begin, end == std::string::npos ? std::string::npos : end - begin));
+        if (end == std::string::npos) break;
+        begin = end + 1;
     }
-    return t;
+    const bool well_formed = parts.size() == 4 && !parts[0].empty() && (parts[1] == "double" || parts[1] == "float") &&
+                             parts[2] == parts[3] && (parts[2] == "2" || parts[2] == "3");
+    if (!well_formed) return {type, 0};
+    return {parts[0], parts[2][0] - '0'};
+}
+
+std::string unknown_type(const std::string& type) {
+    return "transform type " + type + " is not of the form Name_double_D_D (or Name_float_D_D, D = 2 or 3)";
 }
 
 std::vector<ItkEntry> parse_itk(const std::string& path) {
@@ -146,9 +154,10 @@ template <int D>
 Affine<D> itk_linear(const ItkEntry& e, const std::string& path) {
     const ItkType type = split_type(e.type);
     const std::string where = "line " + std::to_string(e.line) + ": " + e.type;
+    if (type.dimension == 0) throw file_error(path, "line " + std::to_string(e.line) + ": " + unknown_type(e.type));
     if (type.dimension != D)
-        throw file_error(path, where + " is " + (type.dimension ? std::to_string(type.dimension) + "-D" : "of unknown dimension") +
-                                   "; a " + std::to_string(D) + "-D transform was expected");
+        throw file_error(path, where + " is " + std::to_string(type.dimension) + "-D; a " + std::to_string(D) +
+                                   "-D transform was expected");
     const auto& p = e.parameters;
     const auto expect = [&](std::size_t n) {
         if (p.size() != n)
@@ -280,7 +289,7 @@ int transform_file_dimension(const std::string& path) {
     if (!is_itk_transform_file(path)) return static_cast<int>(parse_matrix(path).size()) - 1;
     const auto entries = parse_itk(path);
     const int d = split_type(entries.front().type).dimension;
-    if (d == 0) throw file_error(path, "cannot tell the dimension of transform type " + entries.front().type);
+    if (d == 0) throw file_error(path, unknown_type(entries.front().type));
     return d;
 }
 

@@ -89,6 +89,9 @@ RegistrationResult<D> register_images(const RegistrationInputs<D>& in, const Reg
         throw Error("the fixed mask's grid differs from the fixed image's");
     if (in.moving_mask && !in.moving_mask->grid().same_as(in.moving.grid()))
         throw Error("the moving mask's grid differs from the moving image's");
+    for (const auto& [mask, which] : {std::pair{in.fixed_mask, "fixed"}, std::pair{in.moving_mask, "moving"}})
+        if (mask && std::none_of(mask->voxels().begin(), mask->voxels().end(), [](float v) { return v > 0.5f; }))
+            throw Error(std::string("the ") + which + " mask is empty (no voxel above 0.5)");
     if (in.initial_field && !plan.deformable)
         throw Error("an initial deformation field was given but the plan has no deformable stage");
     const FiniteImage<D> fixed(in.fixed, in.fixed_mask, "fixed"), moving(in.moving, in.moving_mask, "moving");

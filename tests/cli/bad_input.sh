@@ -108,7 +108,19 @@ for name, value in (("zeros", 0.0), ("constant", 7.0), ("allnan", np.nan)):
     nib.save(nib.Nifti1Image(np.full(good.shape, value, np.float32), good.affine), f"{sys.argv[2]}/{name}.nii.gz")
 ramp = np.indices(good.shape).sum(axis=0).astype(np.float32)
 nib.save(nib.Nifti1Image(ramp, good.affine), f"{sys.argv[2]}/ramp.nii.gz")
+nib.save(nib.Nifti1Image(np.zeros(good.shape, np.uint8), good.affine), f"{sys.argv[2]}/empty_mask.nii.gz")
+nib.save(nib.Nifti1Image(np.ones((1, 1, 1), np.float32), good.affine), f"{sys.argv[2]}/one_voxel.nii.gz")
+for name, value in (("nan_warp", np.nan), ("far_warp", 1e30)):
+    w = np.zeros(good.shape + (1, 3), np.float32); w[1, 1, 0, 0, 0] = value
+    img = nib.Nifti1Image(w, good.affine); img.header.set_intent("vector")
+    nib.save(img, f"{sys.argv[2]}/{name}.nii.gz")
 PY
+printf '#Insight Transform File V1.0\n#Transform 0\nTransform: AffineTransform_doubleXYZ_3_3\nParameters: 1 0 0 0 1 0 0 0 1 0 0 0\nFixedParameters: 0 0 0\n' > "$in/prefix_type.txt"
+expect_error "is not of the form" "$in/prefix_type.txt" -- "$alinea" apply -r "$in/ramp.nii.gz" -i "$in/ramp.nii.gz" -t "$in/prefix_type.txt" -o "$outdir/out.nii.gz"
+expect_error "one slice is 2-D" "$in/one_voxel.nii.gz" -- "$alinea" register -f "$in/one_voxel.nii.gz" -m "$in/ramp.nii.gz" -o "$outdir/r_" -q
+expect_error "mask is empty" "$in/empty_mask.nii.gz" -- "$alinea" register -f "$in/ramp.nii.gz" -m "$in/ramp.nii.gz" --fixed-mask "$in/empty_mask.nii.gz" -o "$outdir/r_" -q
+expect_error "not a displacement field" "$in/nan_warp.nii.gz" -- "$alinea" evaluate -r "$in/ramp.nii.gz" --truth identity --result "$in/nan_warp.nii.gz"
+expect_error "not a displacement field" "$in/far_warp.nii.gz" -- "$alinea" invert "$in/far_warp.nii.gz" -o "$outdir/inverse.nii.gz"
 for name in zeros constant; do
     expect_error "image is constant" "$in/$name.nii.gz" -- "$alinea" register -f "$in/$name.nii.gz" -m "$in/ramp.nii.gz" -o "$outdir/r_" -q
     expect_error "image is constant" "$in/$name.nii.gz" -- "$alinea" register -f "$in/ramp.nii.gz" -m "$in/$name.nii.gz" -o "$outdir/r_" -q
