@@ -7,6 +7,7 @@
 #include <limits>
 #include <nifti2_io.h>
 #include <sstream>
+#include <stdexcept>
 
 namespace alinea::io {
 
@@ -105,8 +106,22 @@ Grid<3> lps_grid(const Eigen::Matrix4d& ras, const Size<3>& size, const std::str
             throw file_error(path, "the orientation matrix is singular");
         linear.col(2) = normal.normalized();
     }
-    return Grid<3>(size, linear, lps.topRightCorner<3, 1>());
+    return file_grid<3>(size, linear, lps.topRightCorner<3, 1>(), path);
 }
+
+template <int D>
+Grid<D> file_grid(const Size<D>& size, const MatD<D>& linear, const VecD<D>& origin, const std::string& path) {
+    try {
+        return Grid<D>(size, linear, origin);
+    } catch (const std::invalid_argument&) {
+        std::ostringstream sizes;
+        for (int a = 0; a < D; ++a) sizes << (a ? " x " : "") << linear.col(a).norm();
+        throw file_error(path, "the voxel-to-world matrix cannot be inverted (voxel sizes " + sizes.str() + " mm)");
+    }
+}
+
+template Grid<2> file_grid<2>(const Size<2>&, const MatD<2>&, const VecD<2>&, const std::string&);
+template Grid<3> file_grid<3>(const Size<3>&, const MatD<3>&, const VecD<3>&, const std::string&);
 
 Eigen::Matrix4d ras_affine_of(const Grid<3>& grid) {
     Eigen::Matrix4d lps = Eigen::Matrix4d::Identity();

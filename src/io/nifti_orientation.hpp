@@ -12,6 +12,11 @@ Eigen::Matrix4d nifti_ras_affine(const NiftiHeader& header, const std::string& p
 // The LPS grid of the first three axes of an image with that affine.
 Grid<3> lps_grid(const Eigen::Matrix4d& ras_affine, const Size<3>& size, const std::string& path);
 
+// A grid from a file's geometry; a matrix that Grid cannot invert (e.g. voxel sizes of
+// 1e-41 mm next to 1 mm) is an error naming the file.
+template <int D>
+Grid<D> file_grid(const Size<D>& size, const MatD<D>& linear, const VecD<D>& origin, const std::string& path);
+
 // Embeds a grid in the voxel -> RAS affine of a file (2-D: unit z axis).
 Eigen::Matrix4d ras_affine_of(const Grid<3>& grid);
 Eigen::Matrix4d ras_affine_of(const Grid<2>& grid);

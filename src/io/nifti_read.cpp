@@ -123,7 +123,7 @@ Grid<D> grid_of(const NiftiInfo& info, const std::string& path) {
         const Eigen::JacobiSVD<MatD<2>> svd(linear);
         if (!(svd.singularValues()(1) > 1e-8 * svd.singularValues()(0)))
             throw file_error(path, "the image plane is not spanned by the x-y axes of the orientation matrix");
-        return Grid<2>({info.size[0], info.size[1]}, linear, info.grid.origin().head<2>());
+        return io::file_grid<2>({info.size[0], info.size[1]}, linear, info.grid.origin().head<2>(), path);
     }
 }
 
