@@ -187,16 +187,11 @@ void write_final_outputs(const AtlasCliOptions& o, const Files<D>& files, const 
     out.commit();
 }
 
-// The work of a subject, for sharing the subjects among ranks: its own voxels (its
-// pyramid, its warping) on top of the template's (the registration's samples), the
-// template being about as large as the first subject.
-double subject_cost(const std::string& path, double template_voxels) {
-    const auto voxels = [](const std::string& p) {
-        if (is_nifti_path(p)) return static_cast<double>(read_nifti_info(p).grid.voxel_count());
-        const PngInfo png = read_png_info(p);
-        return static_cast<double>(png.width) * png.height;
-    };
-    return (template_voxels > 0 ? template_voxels : voxels(path)) + voxels(path);
+// A subject's voxels, from its header.
+double header_voxels(const std::string& path) {
+    if (is_nifti_path(path)) return static_cast<double>(read_nifti_info(path).grid.voxel_count());
+    const PngInfo png = read_png_info(path);
+    return static_cast<double>(png.width) * png.height;
 }
 
 template <int D>
@@ -215,9 +210,11 @@ void run(const AtlasCliOptions& o, const std::string& command, const Communicato
 
     // The subjects are shared among the ranks by cost (every rank computes the same
     // assignment); each rank reads its own, and the first (the initial template's grid).
+    // A subject's work: its own voxels (its pyramid, its warping) on top of the
+    // template's (the registration's samples), the template about as large as the first.
     std::vector<double> costs;
-    const double first_voxels = subject_cost(o.subjects[0], 0) / 2;
-    for (const std::string& path : o.subjects) costs.push_back(subject_cost(path, first_voxels));
+    const double template_voxels = header_voxels(o.subjects[0]);
+    for (const std::string& path : o.subjects) costs.push_back(template_voxels + header_voxels(path));
     const AtlasTeam team{&ranks, balanced_assignment(costs, ranks.size())};
 
     // Every input is read and checked before the first registration.

@@ -135,6 +135,9 @@ AtlasIteration<D> atlas_iteration(std::span<const AtlasSubject<D>> subjects, con
                                   std::span<const SubjectMapping<D>> previous, const AtlasTeam& team) {
     options.validate();
     if (subjects.empty()) throw Error("atlas: no subject");
+    if (!team.owner.empty() && team.owner.size() != subjects.size())
+        throw Error("atlas: ranks given for " + std::to_string(team.owner.size()) + " of " +
+                    std::to_string(subjects.size()) + " subjects");
     if (!previous.empty() && previous.size() != subjects.size())
         throw Error("atlas: " + std::to_string(previous.size()) + " previous maps for " +
                     std::to_string(subjects.size()) + " subjects");
