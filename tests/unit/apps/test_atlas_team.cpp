@@ -17,7 +17,6 @@
 #include <barrier>
 #include <cstring>
 #include <filesystem>
-#include <numeric>
 #include <random>
 #include <thread>
 
@@ -33,11 +32,11 @@ TEST(ExactSums, TheSameBytesInAnyOrderAndCloseToTheTrueSum) {
     for (double t : terms) forward.add(0, t);
     std::shuffle(terms.begin(), terms.end(), rng);
     for (double t : terms) shuffled.add(0, t);
-    EXPECT_EQ(forward[0], shuffled[0]);  // exactly, not nearly
+    // Exactly, not nearly: a floating-point sum in two orders usually differs in its last bits.
+    EXPECT_EQ(forward[0], shuffled[0]);
     long double truth = 0;
     for (double t : terms) truth += t;
     EXPECT_NEAR(forward[0], static_cast<double>(truth), 1e-9);
-    // A floating-point sum in two orders usually differs in its last bits; the exact one cannot.
     ExactSums clamped(1, 1.0, 2);
     clamped.add(0, 5.0);
     EXPECT_EQ(clamped[0], 1.0);  // beyond the bound: clamped, never overflowing
