@@ -15,10 +15,6 @@ namespace alinea::cli {
 
 namespace {
 
-// log(det) is -infinity or undefined where the field folds; those voxels get this
-// floor instead, so that the map stays finite for viewers and statistics.
-constexpr double log_floor_determinant = 1e-6;
-
 struct JacobianOptions {
     std::string warp, output;
     bool log = false;
@@ -29,10 +25,7 @@ template <int D>
 void run(const JacobianOptions& o) {
     ScalarImage<D> det = jacobian_determinant(read_nifti_vector<D>(o.warp));
     const JacobianSummary s = jacobian_summary(det);
-    if (o.log)
-        parallel_for(det.voxel_count(), [&](Index i) {
-            det[i] = static_cast<float>(std::log(std::max(static_cast<double>(det[i]), log_floor_determinant)));
-        });
+    if (o.log) take_log_of_determinant(det);
     write_nifti(o.output, det, PixelType::f32, read_nifti_codes(o.warp));
     std::printf("Jacobian determinant: min %.4f, max %.4f, fraction <= 0: %.6f (%lld of %lld voxels)\n", s.min, s.max,
                 s.folded_fraction, static_cast<long long>(s.folded), static_cast<long long>(s.points));

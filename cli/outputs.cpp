@@ -24,13 +24,6 @@ std::vector<std::string> write_transform_chain(const std::string& stem, const Tr
     return files;
 }
 
-void check_outputs_spare_inputs(const std::vector<std::string>& inputs, const std::vector<std::string>& outputs) {
-    for (const std::string& out : outputs)
-        for (const std::string& in : inputs)
-            if (!in.empty() && std::filesystem::weakly_canonical(out) == std::filesystem::weakly_canonical(in))
-                throw Error(out + ": this output would overwrite an input; choose another prefix");
-}
-
 std::string file_stem(const std::string& path) {
     std::string name = std::filesystem::path(path).filename().string();
     for (const std::string ext : {".nii.gz", ".nii", ".png"})

@@ -1,6 +1,6 @@
 #pragma once
 // What several subcommands write the same way: transform chains as files in ANTs
-// order, and the rule that no output may overwrite an input.
+// order (the rule that no output may overwrite an input is output_set.hpp's).
 #include "alinea/nifti.hpp"
 #include "alinea/output_set.hpp"
 #include "alinea/transform_chain.hpp"
@@ -16,9 +16,6 @@ namespace alinea::cli {
 template <int D>
 std::vector<std::string> write_transform_chain(const std::string& stem, const TransformChain<D>& chain,
                                                NiftiCodes codes, OutputSet& outputs);
-
-// Throws when an output resolves (after symlinks) to an input.
-void check_outputs_spare_inputs(const std::vector<std::string>& inputs, const std::vector<std::string>& outputs);
 
 // A file's name without folders and image extensions: "scans/day3.nii.gz" -> "day3".
 std::string file_stem(const std::string& path);

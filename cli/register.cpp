@@ -4,20 +4,15 @@
 #include "outputs.hpp"
 #include "progress.hpp"
 
-#include "alinea/output_set.hpp"
 #include "alinea/error.hpp"
 #include "alinea/file_kind.hpp"
 #include "alinea/image_io.hpp"
 #include "alinea/parallel.hpp"
-#include "alinea/qc_picture.hpp"
-#include "alinea/registration.hpp"
+#include "alinea/registration_outputs.hpp"
 #include "alinea/transform_file.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 #include <optional>
 
 namespace alinea::cli {
@@ -32,41 +27,6 @@ struct RegisterOptions {
     RegistrationPlan plan;
     std::string command;
 };
-
-template <int D>
-nlohmann::json matrix_json(const Affine<D>& a) {
-    nlohmann::json rows = nlohmann::json::array();
-    const auto h = a.homogeneous();
-    for (int r = 0; r < D + 1; ++r) {
-        nlohmann::json row = nlohmann::json::array();
-        for (int c = 0; c < D + 1; ++c) row.push_back(h(r, c));
-        rows.push_back(row);
-    }
-    return rows;
-}
-
-nlohmann::json stages_json(const std::vector<StageReport>& stages) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const StageReport& s : stages) {
-        nlohmann::json levels = nlohmann::json::array();
-        for (const LevelReport& r : s.levels)
-            levels.push_back({{"level", r.level},
-                              {"shrink", r.shrink},
-                              {"model", r.model},
-                              {"metric", r.metric},
-                              {"optimizer", r.optimizer},
-                              {"samples", r.samples},
-                              {"iterations", r.result.iterations},
-                              {"evaluations", r.result.evaluations},
-                              {"stop_reason", r.result.stop_reason},
-                              {"initial_value", r.initial_value},
-                              {"final_value", r.result.value},
-                              {"trace", r.result.trace},
-                              {"seconds", r.seconds}});
-        out.push_back({{"stage", s.stage}, {"options", s.description}, {"seconds", s.seconds}, {"levels", levels}});
-    }
-    return out;
-}
 
 template <int D>
 std::optional<ScalarImage<D>> read_mask(const std::string& path, const ScalarImage<D>& image, const char* which) {
@@ -99,46 +59,18 @@ void run(const RegisterOptions& o) {
     RegistrationResult<D> result = register_images(inputs, o.plan, progress);
     if (result.deformation) result.deformation->velocity = {};  // not written: free it before writing the rest
 
-    // A prefix may name a folder that does not exist yet ("out/subject1_").
-    if (const auto folder = std::filesystem::path(o.prefix + "x").parent_path(); !folder.empty())
-        std::filesystem::create_directories(folder);
-    OutputSet out;  // all of them or none
-    write_itk_transform(out(o.prefix + "affine.txt"), result.affine);
-    const NiftiCodes codes = is_nifti_path(o.fixed) ? read_nifti_codes(o.fixed) : NiftiCodes{};
-    nlohmann::json log;
-    log["command"] = o.command;
-    log["version"] = ALINEA_VERSION;
-    log["fixed"] = o.fixed;
-    log["moving"] = o.moving;
-    log["dimension"] = D;
-    log["init"] = o.init;
-    log["initial_matrix"] = matrix_json(result.initial_affine);
-    log["nonfinite_voxels"] = {{"fixed", result.nonfinite_fixed}, {"moving", result.nonfinite_moving}};
-    if (const auto& d = result.deformation) {
-        write_nifti(out(o.prefix + "warp.nii.gz"), d->warp, codes);
-        write_nifti(out(o.prefix + "inverse_warp.nii.gz"), d->inverse_warp, codes);
-        if (!d->control_points.empty())
-            write_nifti(out(o.prefix + "control_points.nii.gz"), d->control_points, codes);
-        const JacobianSummary& j = d->jacobian;
-        log["jacobian"] = {{"min", j.min}, {"max", j.max}, {"folded_fraction", j.folded_fraction}};
-        log["inverse_residual_mm"] = d->inverse_residual;
-        if (!o.quiet)
+    RegistrationRecord record{.command = o.command, .fixed = o.fixed, .moving = o.moving, .init = o.init,
+                              .codes = is_nifti_path(o.fixed) ? read_nifti_codes(o.fixed) : NiftiCodes{},
+                              .qc_picture = o.qc, .threads = omp_get_max_threads()};
+    write_registration_outputs(o.prefix, result, fixed, moving, record);
+    if (!o.quiet) {
+        if (const auto& d = result.deformation)
             std::printf("deformation: Jacobian determinant %.3g .. %.3g, %lld voxels folded; inverse residual %.3g mm\n",
-                        j.min, j.max, static_cast<long long>(j.folded), d->inverse_residual);
-    }
-    const ScalarImage<D> warped = apply_registration(result, moving);
-    write_image(out(o.prefix + "warped.nii.gz"), warped, PixelType::f32, codes);
-    if (o.qc) write_qc_picture(out(o.prefix + "qc.png"), fixed, warped);
-
-    log["stages"] = stages_json(result.stages);
-    log["matrix"] = matrix_json(result.affine);
-    log["seconds"] = result.seconds;
-    log["threads"] = omp_get_max_threads();
-    write_text_file(out(o.prefix + "log.json"), log.dump(2) + "\n");
-    out.commit();
-    if (!o.quiet)
+                        d->jacobian.min, d->jacobian.max, static_cast<long long>(d->jacobian.folded),
+                        d->inverse_residual);
         std::printf("done in %.2f s; outputs %saffine.txt, %swarped.nii.gz, %slog.json ...\n", result.seconds,
                     o.prefix.c_str(), o.prefix.c_str(), o.prefix.c_str());
+    }
 }
 
 }  // namespace
@@ -171,17 +103,10 @@ void add_register_command(CLI::App& app) {
         o->plan = parse_registration_plan(tokens);
         std::vector<std::string> printed = plan_tokens(o->plan);
         if (!init_is_mode) printed[1] = o->init;  // the starting transform file
-        o->command = "alinea register -f " + o->fixed + " -m " + o->moving + " -o " + o->prefix +
-                     (o->fixed_mask.empty() ? "" : " --fixed-mask " + o->fixed_mask) +
-                     (o->moving_mask.empty() ? "" : " --moving-mask " + o->moving_mask);
-        for (const std::string& t : printed) o->command += " " + t;
+        o->command = register_command_line(o->fixed, o->moving, o->prefix, o->fixed_mask, o->moving_mask, printed);
         std::vector<std::string> inputs{o->fixed, o->moving, o->fixed_mask, o->moving_mask};
         if (!init_is_mode) inputs.push_back(o->init);
-        std::vector<std::string> outputs;
-        for (const char* name : {"affine.txt", "warped.nii.gz", "warp.nii.gz", "inverse_warp.nii.gz",
-                                 "control_points.nii.gz", "qc.png", "log.json"})
-            outputs.push_back(o->prefix + name);
-        check_outputs_spare_inputs(inputs, outputs);
+        check_outputs_spare_inputs(inputs, registration_output_names(o->prefix));
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->fixed), [&]<int D>() {
             if (image_dimension(o->moving) != D)

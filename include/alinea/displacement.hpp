@@ -35,6 +35,13 @@ VectorField<D> resample_field(const VectorField<D>& field, const Grid<D>& grid);
 template <int D>
 ScalarImage<D> jacobian_determinant(const VectorField<D>& displacement);
 
+// log(det) in place. Where the field folds (det <= 0) the log is -infinity or undefined:
+// those voxels get log(1e-6) instead, so that the map stays finite for viewers and
+// statistics.
+inline constexpr double log_determinant_floor = 1e-6;
+template <int D>
+void take_log_of_determinant(ScalarImage<D>& determinant);
+
 // The largest displacement length (mm).
 template <int D>
 double max_norm(const VectorField<D>& field);

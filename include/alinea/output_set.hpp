@@ -37,6 +37,10 @@ private:
 // Installs the SIGINT and SIGTERM handlers (once; later calls do nothing).
 void remove_temporaries_on_signals();
 
+// Throws alinea::Error when an output resolves (after symlinks) to an input ("" inputs
+// are skipped): no run may overwrite what it reads.
+void check_outputs_spare_inputs(const std::vector<std::string>& inputs, const std::vector<std::string>& outputs);
+
 // Writes text to path atomically; a write error throws alinea::Error naming path.
 void write_text_file(const std::string& path, const std::string& text);
 

@@ -123,20 +123,6 @@ Grid<D> file_grid(const Size<D>& size, const MatD<D>& linear, const VecD<D>& ori
 template Grid<2> file_grid<2>(const Size<2>&, const MatD<2>&, const VecD<2>&, const std::string&);
 template Grid<3> file_grid<3>(const Size<3>&, const MatD<3>&, const VecD<3>&, const std::string&);
 
-Eigen::Matrix4d ras_affine_of(const Grid<3>& grid) {
-    Eigen::Matrix4d lps = Eigen::Matrix4d::Identity();
-    lps.topLeftCorner<3, 3>() = grid.linear();
-    lps.topRightCorner<3, 1>() = grid.origin();
-    return flip_xy() * lps;
-}
-
-Eigen::Matrix4d ras_affine_of(const Grid<2>& grid) {
-    Eigen::Matrix4d lps = Eigen::Matrix4d::Identity();
-    lps.topLeftCorner<2, 2>() = grid.linear();
-    lps.block<2, 1>(0, 3) = grid.origin();
-    return flip_xy() * lps;
-}
-
 void set_nifti_orientation(NiftiHeader& h, const Eigen::Matrix4d& ras) {
     for (int r = 0; r < 3; ++r)
         for (int c = 0; c < 4; ++c) h.srow[r][c] = ras(r, c);
@@ -182,5 +168,44 @@ std::string orientation_code(const Eigen::Matrix4d& ras_affine) {
     }
     return code;
 }
+
+}  // namespace alinea
+
+namespace alinea {
+
+Eigen::Matrix4d ras_affine(const Grid<3>& grid) {
+    Eigen::Matrix4d lps = Eigen::Matrix4d::Identity();
+    lps.topLeftCorner<3, 3>() = grid.linear();
+    lps.topRightCorner<3, 1>() = grid.origin();
+    return io::flip_xy() * lps;
+}
+
+Eigen::Matrix4d ras_affine(const Grid<2>& grid) {
+    Eigen::Matrix4d lps = Eigen::Matrix4d::Identity();
+    lps.topLeftCorner<2, 2>() = grid.linear();
+    lps.block<2, 1>(0, 3) = grid.origin();
+    return io::flip_xy() * lps;
+}
+
+template <int D>
+Grid<D> grid_from_ras_affine(const Size<D>& size, const Eigen::Matrix4d& ras) {
+    if (!ras.allFinite()) throw Error("the affine has a value that is not finite");
+    if (ras.row(3) != Eigen::RowVector4d(0, 0, 0, 1))
+        throw Error("the affine's last row must be 0 0 0 1 (it is not an affine map)");
+    if (D == 2 && (ras(0, 2) != 0 || ras(1, 2) != 0 || ras(2, 0) != 0 || ras(2, 1) != 0))
+        throw Error("a 2-D image's affine must not mix z into the image plane (entries [0,2], [1,2], [2,0], [2,1] "
+                    "must be 0)");
+    const Eigen::Matrix4d lps = io::flip_xy() * ras;
+    const MatD<D> linear = lps.topLeftCorner<D, D>();
+    const VecD<D> origin = lps.block<D, 1>(0, 3);
+    try {
+        return Grid<D>(size, linear, origin);
+    } catch (const std::invalid_argument&) {
+        throw Error("the affine's voxel axes cannot be inverted (a zero or degenerate voxel size)");
+    }
+}
+
+template Grid<2> grid_from_ras_affine<2>(const Size<2>&, const Eigen::Matrix4d&);
+template Grid<3> grid_from_ras_affine<3>(const Size<3>&, const Eigen::Matrix4d&);
 
 }  // namespace alinea

@@ -2,6 +2,8 @@
 // NIfTI orientation: header fields <-> the voxel-to-RAS affine, and RAS <-> LPS grids.
 #include "nifti_header.hpp"
 
+#include "alinea/ras_affine.hpp"
+
 namespace alinea::io {
 
 // Voxel -> RAS exactly as nibabel's get_best_affine: the sform if sform_code != 0, else
@@ -16,10 +18,6 @@ Grid<3> lps_grid(const Eigen::Matrix4d& ras_affine, const Size<3>& size, const s
 // 1e-41 mm next to 1 mm) is an error naming the file.
 template <int D>
 Grid<D> file_grid(const Size<D>& size, const MatD<D>& linear, const VecD<D>& origin, const std::string& path);
-
-// Embeds a grid in the voxel -> RAS affine of a file (2-D: unit z axis).
-Eigen::Matrix4d ras_affine_of(const Grid<3>& grid);
-Eigen::Matrix4d ras_affine_of(const Grid<2>& grid);
 
 // Writes the sform (exact) and the qform (the nearest rotation when the matrix is sheared).
 void set_nifti_orientation(NiftiHeader& header, const Eigen::Matrix4d& ras_affine);

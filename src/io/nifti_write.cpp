@@ -103,7 +103,7 @@ template <int D>
 void write_nifti(const std::string& path, const ScalarImage<D>& image, PixelType type, NiftiCodes codes) {
     check_output_name(path);
     if (image.empty()) throw file_error(path, "cannot write an empty image");
-    const io::NiftiHeader header = make_header(size3(image.grid()), 1, type, io::ras_affine_of(image.grid()), codes, D);
+    const io::NiftiHeader header = make_header(size3(image.grid()), 1, type, ras_affine(image.grid()), codes, D);
     write_voxels(path, header, image.data(), image.voxel_count(), 1, type);
 }
 
@@ -113,7 +113,7 @@ void write_nifti(const std::string& path, const VectorField<D>& field, NiftiCode
     check_output_name(path);
     if (field.empty()) throw file_error(path, "cannot write an empty vector image");
     const io::NiftiHeader header =
-        make_header(size3(field.grid()), D, PixelType::f32, io::ras_affine_of(field.grid()), codes, D);
+        make_header(size3(field.grid()), D, PixelType::f32, ras_affine(field.grid()), codes, D);
     write_voxels(path, header, reinterpret_cast<const float*>(field.data()), field.voxel_count(), D, PixelType::f32);
 }
 
@@ -125,7 +125,7 @@ void write_nifti_frames(const std::string& path, const Grid<D>& grid, Index fram
     if (frames < 1 || grid.voxel_count() == 0) throw file_error(path, "cannot write an empty series");
     if (frames > 32767) throw file_error(path, "more than 32767 frames");
     if (!(slope > 0) || !std::isfinite(slope)) throw file_error(path, "the scale slope must be > 0");
-    io::NiftiHeader header = make_header(size3(grid), 1, type, io::ras_affine_of(grid), codes, D);
+    io::NiftiHeader header = make_header(size3(grid), 1, type, ras_affine(grid), codes, D);
     header.dim[0] = 4;
     header.dim[4] = frames;
     header.pixdim[4] = 1;

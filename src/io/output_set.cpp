@@ -138,4 +138,11 @@ void write_text_file(const std::string& path, const std::string& text) {
     });
 }
 
+void check_outputs_spare_inputs(const std::vector<std::string>& inputs, const std::vector<std::string>& outputs) {
+    for (const std::string& out : outputs)
+        for (const std::string& in : inputs)
+            if (!in.empty() && std::filesystem::weakly_canonical(out) == std::filesystem::weakly_canonical(in))
+                throw Error(out + ": this output would overwrite an input; choose another prefix");
+}
+
 }  // namespace alinea

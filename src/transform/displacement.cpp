@@ -169,6 +169,16 @@ template VectorField<2> resample_field<2>(const VectorField<2>&, const Grid<2>&)
 template VectorField<3> resample_field<3>(const VectorField<3>&, const Grid<3>&);
 template ScalarImage<2> jacobian_determinant<2>(const VectorField<2>&);
 template ScalarImage<3> jacobian_determinant<3>(const VectorField<3>&);
+
+template <int D>
+void take_log_of_determinant(ScalarImage<D>& det) {
+    parallel_for(det.voxel_count(), [&](Index i) {
+        det[i] = static_cast<float>(std::log(std::max(static_cast<double>(det[i]), log_determinant_floor)));
+    });
+}
+
+template void take_log_of_determinant<2>(ScalarImage<2>&);
+template void take_log_of_determinant<3>(ScalarImage<3>&);
 template double max_norm<2>(const VectorField<2>&);
 template double max_norm<3>(const VectorField<3>&);
 
