@@ -2,6 +2,7 @@
 
 #include "alinea/error.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -56,13 +57,30 @@ Eigen::Matrix4d qform_affine(const NiftiHeader& h, bool single_slice, const std:
     // qfac is pixdim[0]: exactly -1 flips z; nibabel takes any other value (0, the
     // standard's "treat as 1", but also -0.5 or -2) as 1, and so does Alinea.
     const double qfac = h.pixdim[0] == -1.0f ? -1.0 : 1.0;
-    const nifti_dmat44 m = nifti_quatern_to_dmat44(
-        h.quatern_b, h.quatern_c, h.quatern_d, h.qoffset_x, h.qoffset_y, h.qoffset_z, voxel_size(h, 1, single_slice, path),
-        voxel_size(h, 2, single_slice, path), voxel_size(h, 3, single_slice, path), qfac);
-    Eigen::Matrix4d a;
-    for (int r = 0; r < 4; ++r)
-        for (int c = 0; c < 4; ++c) a(r, c) = m.m[r][c];
-    return a;
+    // nibabel's arithmetic to the last bit (get_qform: fillpositive and quat2mat in
+    // numpy's longdouble, x87 extended precision on x86-64, rounded to double at the end).
+    using Real = long double;
+    const Real b = q[0], c = q[1], d = q[2];
+    const Real sum = ((Real(0) + b * b) + c * c) + d * d;
+    const Real a = sum > 1 ? Real(0) : std::sqrt(Real(1) - sum);
+    const Real norm = ((a * a + b * b) + c * c) + d * d;
+    Real r[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+    if (norm >= std::numeric_limits<double>::epsilon()) {
+        const Real s = Real(2) / norm, X = b * s, Y = c * s, Z = d * s;
+        const Real wX = a * X, wY = a * Y, wZ = a * Z, xX = b * X, xY = b * Y, xZ = b * Z;
+        const Real yY = c * Y, yZ = c * Z, zZ = d * Z;
+        const Real rows[3][3] = {{Real(1) - (yY + zZ), xY - wZ, xZ + wY},
+                                 {xY + wZ, Real(1) - (xX + zZ), yZ - wX},
+                                 {xZ - wY, yZ + wX, Real(1) - (xX + yY)}};
+        std::copy(&rows[0][0], &rows[0][0] + 9, &r[0][0]);
+    }
+    const double voxel[3] = {voxel_size(h, 1, single_slice, path), voxel_size(h, 2, single_slice, path),
+                             voxel_size(h, 3, single_slice, path) * qfac};
+    Eigen::Matrix4d m = Eigen::Matrix4d::Identity();
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j) m(i, j) = static_cast<double>(r[i][j] * Real(voxel[j]));
+    m.topRightCorner<3, 1>() = Eigen::Vector3d(h.qoffset_x, h.qoffset_y, h.qoffset_z);
+    return m;
 }
 
 // nibabel's shape_zoom_affine(shape, zooms, x_flip=True) on dims[1..ndim].
