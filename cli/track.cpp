@@ -42,15 +42,6 @@ public:
     }
 };
 
-// NIfTI/nibabel's RAS from Alinea's LPS (2-D: x and y flip alike).
-template <int D>
-VecD<D> ras(const VecD<D>& lps) {
-    VecD<D> r = lps;
-    r[0] = -r[0];
-    r[1] = -r[1];
-    return r;
-}
-
 template <int D>
 void run(const TrackOptions& o, std::string command) {
     // The frames: one 4-D NIfTI, or one image per time point.
@@ -127,23 +118,19 @@ void run(const TrackOptions& o, std::string command) {
                                 {"Centroid displacement from frame " + std::to_string(o.reference), "frame",
                                  "displacement (mm)", {}}};
     const auto& reference = tracking.frames[k].measures;
-    for (std::size_t l = 0; l < reference.size(); ++l) {
-        PlotSeries volume{"label " + std::to_string(reference[l].label), {}, {}}, moved = volume;
-        for (std::size_t t = 0; t < n; ++t) {
-            const LabelMeasure<D>& m = tracking.frames[t].measures[l];
-            const VecD<D> c = ras(m.centroid);
-            const double displacement = (m.centroid - reference[l].centroid).norm();
-            const double change = 100 * (m.volume - reference[l].volume) / reference[l].volume;
-            csv << t + 1 << "," << m.label << "," << m.voxels << "," << number(m.volume) << "," << number(c[0]) << ","
-                << number(c[1]) << "," << (D == 3 ? number(c[D - 1]) : "0") << "," << number(displacement) << ","
-                << number(change) << "\n";
-            volume.x.push_back(static_cast<double>(t + 1));
-            volume.y.push_back(m.volume);
-            moved.x.push_back(static_cast<double>(t + 1));
-            moved.y.push_back(displacement);
-        }
-        plots[0].series.push_back(volume);
-        plots[1].series.push_back(moved);
+    for (const auto& m : reference) plots[0].series.push_back({"label " + std::to_string(m.label), {}, {}});
+    plots[1].series = plots[0].series;
+    const std::vector<TrackedMeasure> rows = tracked_measures(tracking);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        const TrackedMeasure& m = rows[r];
+        csv << m.frame + 1 << "," << m.label << "," << m.voxels << "," << number(m.volume) << ","
+            << number(m.centroid[0]) << "," << number(m.centroid[1]) << "," << (D == 3 ? number(m.centroid[2]) : "0")
+            << "," << number(m.displacement) << "," << number(m.volume_change_percent) << "\n";
+        const std::size_t l = r % reference.size();
+        plots[0].series[l].x.push_back(static_cast<double>(m.frame + 1));
+        plots[0].series[l].y.push_back(m.volume);
+        plots[1].series[l].x.push_back(static_cast<double>(m.frame + 1));
+        plots[1].series[l].y.push_back(m.displacement);
     }
     write_text_file(out(o.prefix + "measures.csv"), csv.str());
     write_line_plots(out(o.prefix + "plot.png"), plots);

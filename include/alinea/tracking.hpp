@@ -16,6 +16,7 @@
 #include "alinea/label_measures.hpp"
 #include "alinea/registration.hpp"
 
+#include <array>
 #include <span>
 #include <string>
 #include <vector>
@@ -59,6 +60,22 @@ struct Tracking {
     std::size_t reference = 0;
     double seconds = 0;
 };
+
+// A label in a frame, measured against the reference frame: a row of `alinea track`'s
+// PREFIXmeasures.csv. Centroids in RAS mm, as nibabel prints world coordinates (2-D: z 0).
+struct TrackedMeasure {
+    std::size_t frame = 0;  // from 0
+    int label = 0;
+    Index voxels = 0;
+    double volume = 0;                  // mm^3 (mm^2 in 2-D)
+    std::array<double, 3> centroid{};   // RAS mm; NaN when the label is lost
+    double displacement = 0;            // mm, the centroid's distance from the reference frame's
+    double volume_change_percent = 0;   // from the reference frame
+};
+
+// Frame by frame, each reference label in order.
+template <int D>
+std::vector<TrackedMeasure> tracked_measures(const Tracking<D>& tracking);
 
 class TrackingObserver : public RegistrationObserver {
 public:

@@ -15,10 +15,11 @@ whatever the number of threads. Geometry follows nibabel: an Image's array is in
 (LPS millimetres, fixed -> moving), as in the files the command writes.
 """
 
-from ._alinea import Error, Image, Registration, __version__, apply, jacobian, read_image, register, write_image
+from ._alinea import (Error, Image, Registration, Transform, __version__, apply, atlas, jacobian, read_image,
+                      read_series, register, segment, track, write_image)
 
-__all__ = ["Error", "Image", "Registration", "__version__", "apply", "jacobian", "read_image", "register",
-           "write_image", "from_nibabel", "to_nibabel"]
+__all__ = ["Error", "Image", "Registration", "Transform", "__version__", "apply", "atlas", "jacobian", "read_image",
+           "read_series", "register", "segment", "track", "write_image", "from_nibabel", "to_nibabel"]
 
 
 def from_nibabel(img):

@@ -3,6 +3,7 @@
 #include "py_apply.hpp"
 
 #include "py_registration.hpp"
+#include "py_transform.hpp"
 
 #include "alinea/displacement.hpp"
 #include "alinea/parallel.hpp"
@@ -45,8 +46,9 @@ void append_element(TransformChain<D>& chain, const py::handle& item) {
             if (r.dimension() != D) throw py::value_error("apply: a Registration of another dimension");
             return append(chain, r.chain<D>(true));
         }
-        if (py::isinstance<PyImage>(t))
-            throw py::value_error("apply: a warp Image cannot be inverted here (use Registration.inverse_warp)");
+        if (py::isinstance<PyImage>(t) || py::isinstance<PyTransform>(t))
+            throw py::value_error("apply: warps cannot be inverted here (a Registration has its inverse; "
+                                  "alinea invert inverts a warp file)");
         chain.then(matrix_affine<D>(t.cast<Eigen::MatrixXd>()).inverse());
         return;
     }
@@ -60,6 +62,11 @@ void append_element(TransformChain<D>& chain, const py::handle& item) {
         chain.then(DisplacementField<D>{vector_field<D>(item.cast<const PyImage&>(), "apply: transform")});
         return;
     }
+    if (py::isinstance<PyTransform>(item)) {
+        const auto& t = item.cast<const PyTransform&>();
+        if (t.dimension() != D) throw py::value_error("apply: a Transform of another dimension");
+        return append(chain, std::get<TransformChain<D>>(t.chain));
+    }
     chain.then(matrix_affine<D>(item.cast<Eigen::MatrixXd>()));
 }
 
@@ -69,7 +76,8 @@ ImagePtr apply_chain(const PyImage& reference, const PyImage& image, const py::o
     TransformChain<D> chain;
     if (!transforms.is_none()) {
         if (py::isinstance<py::str>(transforms) || py::isinstance<PyRegistration>(transforms) ||
-            py::isinstance<py::tuple>(transforms) || py::isinstance<PyImage>(transforms))
+            py::isinstance<py::tuple>(transforms) || py::isinstance<PyImage>(transforms) ||
+            py::isinstance<PyTransform>(transforms))
             append_element<D>(chain, transforms);  // a single transform
         else
             for (const py::handle item : transforms) append_element<D>(chain, item);
@@ -109,8 +117,9 @@ every reference voxel takes the image's value where the chain maps it.
     transforms      a list in ANTs' order (a reference point goes through the first one
                     first), each a transform file (ITK .txt, RAS .mat, a NIfTI warp;
                     "[file,1]" for a linear file's inverse), a Registration (its whole
-                    fixed -> moving map), a (D+1)x(D+1) LPS matrix, a warp Image, or
-                    (any of those but a warp Image, "inverse"); None: the identity.
+                    fixed -> moving map), an alinea.Transform, a (D+1)x(D+1) LPS matrix,
+                    a warp Image, or (a file, Registration or matrix, "inverse");
+                    None: the identity.
                     To carry a moving image onto the fixed grid: [result] (or
                     ["warp.nii.gz", "affine.txt"]); a fixed image onto the moving grid:
                     [(result, "inverse")].

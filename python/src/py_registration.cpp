@@ -1,6 +1,9 @@
-// alinea.register: a whole plan through register_images(), with the GIL released,
-// progress reported to a Python callable and Ctrl-C as a clean cancellation.
+// alinea.register: a whole plan through register_images() (py_progress.hpp: the GIL
+// released, progress to a Python callable, Ctrl-C as a clean cancellation).
 #include "py_registration.hpp"
+
+#include "py_progress.hpp"
+#include "py_transform.hpp"
 
 #include "alinea/error.hpp"
 #include "alinea/file_kind.hpp"
@@ -34,69 +37,6 @@ namespace {
 
 using namespace pybind11::literals;
 
-// Forwards the library's events to a Python callable as dicts, and turns a pending
-// KeyboardInterrupt (or an exception raised by the callable) into a cancellation. Called
-// from the thread that runs the registration, without the GIL.
-class PythonObserver : public RegistrationObserver {
-public:
-    explicit PythonObserver(py::object callback) : callback_(std::move(callback)) {}
-    ~PythonObserver() override {
-        py::gil_scoped_acquire gil;
-        error_.reset();
-        callback_ = py::object();
-    }
-
-    void stage_started(int stage, int stages, const std::string& description) override {
-        report([&] { return py::dict("event"_a = "stage", "stage"_a = stage, "stages"_a = stages,
-                                     "description"_a = description); });
-    }
-    void iteration_done(const IterationEvent& e) override {
-        report([&] {
-            return py::dict("event"_a = "iteration", "stage"_a = e.stage, "stages"_a = e.stages, "level"_a = e.level,
-                            "levels"_a = e.levels, "iteration"_a = e.iteration,
-                            "max_iterations"_a = e.max_iterations, "value"_a = e.value,
-                            "level_seconds"_a = e.level_seconds);
-        });
-    }
-    void level_done(const LevelReport& r) override {
-        report([&] {
-            return py::dict("event"_a = "level", "stage"_a = r.stage, "level"_a = r.level, "levels"_a = r.levels,
-                            "model"_a = r.model, "metric"_a = r.metric, "iterations"_a = r.result.iterations,
-                            "value"_a = r.result.value, "stop_reason"_a = r.result.stop_reason,
-                            "seconds"_a = r.seconds);
-        });
-    }
-    bool stop_requested() override {
-        py::gil_scoped_acquire gil;
-        if (!error_ && PyErr_CheckSignals() != 0) error_.emplace();  // fetches the KeyboardInterrupt
-        return error_.has_value();
-    }
-    // After the run, with the GIL: the exception that stopped it, if any.
-    void rethrow() {
-        if (error_) {
-            py::error_already_set e = std::move(*error_);
-            error_.reset();
-            throw e;
-        }
-    }
-
-private:
-    template <class F>
-    void report(F&& event) {
-        if (callback_.is_none()) return;
-        py::gil_scoped_acquire gil;
-        if (error_) return;
-        try {
-            callback_(event());
-        } catch (py::error_already_set& e) {
-            error_.emplace(std::move(e));
-        }
-    }
-
-    py::object callback_;
-    std::optional<py::error_already_set> error_;
-};
-
 std::vector<std::string> plan_token_list(const py::object& plan) {
     if (plan.is_none()) return {};
     if (py::isinstance<py::str>(plan)) {
@@ -126,7 +66,7 @@ Eigen::MatrixXd homogeneous(const Affine<D>& a) { return a.homogeneous(); }
 template <int D>
 RegistrationPtr run_registration(const ImagePtr& fixed, const ImagePtr& moving, std::vector<std::string> tokens,
                                  const ImagePtr& fixed_mask, const ImagePtr& moving_mask, const py::object& initial,
-                                 const py::object& progress) {
+                                 int threads, const py::object& callback) {
     const ScalarImage<D>& f = scalar_image<D>(*fixed, "register: fixed");
     const ScalarImage<D>& m = scalar_image<D>(*moving, "register: moving");
     const ScalarImage<D>* fm = fixed_mask ? &scalar_image<D>(*fixed_mask, "register: fixed_mask") : nullptr;
@@ -158,21 +98,16 @@ RegistrationPtr run_registration(const ImagePtr& fixed, const ImagePtr& moving, 
         out->plan[1] = init;  // the starting transform file, as the CLI prints it
     out->record.fixed = fixed->source, out->record.moving = moving->source, out->record.init = init;
     if (!fixed->source.empty() && is_nifti_path(fixed->source)) out->record.codes = read_nifti_codes(fixed->source);
-    out->record.threads = omp_get_max_threads();
-
-    PythonObserver observer(progress);
-    std::optional<RegistrationResult<D>> result;
-    {
-        py::gil_scoped_release release;
-        try {
-            result = register_images(inputs, plan, observer);
-        } catch (const Cancelled&) {
-        }
-    }
-    observer.rethrow();
-    if (!result) throw Error("registration cancelled");  // (a cancellation always comes with its exception)
-    if (result->deformation) result->deformation->velocity = {};  // neither returned nor written
-    out->result = std::move(*result);
+    PythonProgress progress(callback);
+    ObserverOf<RegistrationObserver> observer(progress);
+    RegistrationResult<D> result = progress.run(
+        [&] {
+            out->record.threads = omp_get_max_threads();
+            return register_images(inputs, plan, observer);
+        },
+        threads);
+    if (result.deformation) result.deformation->velocity = {};  // neither returned nor written
+    out->result = std::move(result);
     return out;
 }
 
@@ -226,6 +161,18 @@ fixed -> moving map (the warp, then the affine); (result, "inverse") for the oth
             },
             "The linear result, fixed -> moving, as a homogeneous matrix in ITK's LPS millimetres: "
             "the matrix that PREFIXaffine.txt holds")
+        .def_property_readonly(
+            "transform",
+            [](const PyRegistration& r) {
+                return visit_dimension(r, [&]<int D>() { return share_transform(r.chain<D>(false)); });
+            },
+            "The whole fixed -> moving map as an alinea.Transform (the warp, then the affine)")
+        .def_property_readonly(
+            "inverse_transform",
+            [](const PyRegistration& r) {
+                return visit_dimension(r, [&]<int D>() { return share_transform(r.chain<D>(true)); });
+            },
+            "The moving -> fixed map (the inverse affine, then the inverse warp)")
         .def_property_readonly(
             "initial_affine",
             [](const PyRegistration& r) {
@@ -331,16 +278,11 @@ fixed -> moving map (the warp, then the affine); (result, "inverse") for the oth
             if (fixed->dimension() != moving->dimension())
                 throw py::value_error("register: the fixed image is " + std::to_string(fixed->dimension()) +
                                       "-D and the moving image " + std::to_string(moving->dimension()) + "-D");
-            const int previous = omp_get_max_threads();
-            set_thread_count(threads.is_none() ? 0 : threads.cast<int>());
-            struct RestoreThreads {
-                int n;
-                ~RestoreThreads() { omp_set_num_threads(n); }
-            } restore{previous};
-            std::vector<std::string> tokens = plan_token_list(plan);
+            const std::vector<std::string> tokens = plan_token_list(plan);
+            const int n = thread_count(threads);
             return fixed->dimension() == 2
-                       ? run_registration<2>(fixed, moving, tokens, fixed_mask, moving_mask, initial, progress)
-                       : run_registration<3>(fixed, moving, tokens, fixed_mask, moving_mask, initial, progress);
+                       ? run_registration<2>(fixed, moving, tokens, fixed_mask, moving_mask, initial, n, progress)
+                       : run_registration<3>(fixed, moving, tokens, fixed_mask, moving_mask, initial, n, progress);
         },
         py::arg("fixed"), py::arg("moving"), py::arg("plan") = py::none(), py::arg("fixed_mask") = nullptr,
         py::arg("moving_mask") = nullptr, py::arg("initial") = py::none(), py::arg("threads") = py::none(),

@@ -216,4 +216,23 @@ template Tracking<2> track_labels<2>(std::span<const ScalarImage<2>>, std::size_
 template Tracking<3> track_labels<3>(std::span<const ScalarImage<3>>, std::size_t, const ScalarImage<3>&,
                                      const TrackingOptions&, TrackingObserver&);
 
+template <int D>
+std::vector<TrackedMeasure> tracked_measures(const Tracking<D>& tracking) {
+    std::vector<TrackedMeasure> rows;
+    const auto& reference = tracking.frames[tracking.reference].measures;
+    for (std::size_t t = 0; t < tracking.frames.size(); ++t)
+        for (std::size_t l = 0; l < reference.size(); ++l) {
+            const LabelMeasure<D>& m = tracking.frames[t].measures[l];
+            TrackedMeasure row{t, m.label, m.voxels, m.volume};
+            for (int a = 0; a < D; ++a) row.centroid[a] = a < 2 ? -m.centroid[a] : m.centroid[a];  // LPS -> RAS
+            row.displacement = (m.centroid - reference[l].centroid).norm();
+            row.volume_change_percent = 100 * (m.volume - reference[l].volume) / reference[l].volume;
+            rows.push_back(row);
+        }
+    return rows;
+}
+
+template std::vector<TrackedMeasure> tracked_measures<2>(const Tracking<2>&);
+template std::vector<TrackedMeasure> tracked_measures<3>(const Tracking<3>&);
+
 }  // namespace alinea
