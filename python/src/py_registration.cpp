@@ -251,8 +251,9 @@ fixed -> moving map (the warp, then the affine); (result, "inverse") for the oth
                     record.qc_picture = qc;
                     const std::string fm = r.fixed_mask ? r.fixed_mask->source : "";
                     const std::string mm = r.moving_mask ? r.moving_mask->source : "";
-                    if (!r.fixed->source.empty() && !r.moving->source.empty())
-                        record.command = register_command_line(r.fixed->source, r.moving->source, prefix, fm, mm, r.plan);
+                    record.command = r.fixed->source.empty() || r.moving->source.empty()
+                                         ? "alinea.register in Python, on images made in memory (no file reproduces them)"
+                                         : register_command_line(r.fixed->source, r.moving->source, prefix, fm, mm, r.plan);
                     check_outputs_spare_inputs({r.fixed->source, r.moving->source, fm, mm}, registration_output_names(prefix));
                     py::gil_scoped_release release;
                     write_registration_outputs(prefix, result_of<D>(r), scalar_image<D>(*r.fixed, "fixed"),

@@ -177,3 +177,12 @@ def test_bad_calls_are_clear(slices, tmp_path):
     with pytest.raises(alinea.Error, match="overwrite an input"):
         result.save(str(tmp_path / "a_"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a_warped.nii.gz"]
+
+
+def test_the_example_script_runs(tmp_path):
+    """examples/register_with_nibabel.py recovers its known motion within 0.5 mm (it exits 1 otherwise)."""
+    from conftest import ROOT
+    out = subprocess.run(["/usr/bin/python3", str(ROOT / "examples" / "register_with_nibabel.py"), str(tmp_path / "ex_")],
+                         check=True, capture_output=True, text=True).stdout
+    assert "error over the brain" in out
+    assert (tmp_path / "ex_affine.txt").exists() and (tmp_path / "ex_log.json").exists()
