@@ -70,8 +70,7 @@ void run(const TrackOptions& o, std::string command) {
     if (!labels.grid().same_as(frames[k].grid()))
         throw Error(o.labels + ": the labels are not on the grid of frame " + std::to_string(o.reference));
 
-    TrackingOptions options;
-    options.plan = o.motion == "large" ? TrackingOptions::large_motion_plan() : TrackingOptions::small_motion_plan();
+    TrackingOptions options = TrackingOptions::preset(parse_tracking_motion(o.motion));
     if (!o.plan_tokens.empty()) options.plan = parse_registration_plan(o.plan_tokens);
     options.mode = parse_tracking_mode(o.mode);
     options.mask_dilation = o.mask_dilation;
@@ -100,7 +99,7 @@ void run(const TrackOptions& o, std::string command) {
     nlohmann::json frame_log = nlohmann::json::array();
     for (std::size_t t = 0; t < n; ++t) {
         const TrackedFrame<D>& f = tracking.frames[t];
-        nlohmann::json entry = {{"frame", t + 1}, {"name", names[t]}, {"seconds", f.seconds}};
+        nlohmann::json entry = {{"frame", t + 1}, {"name", names[t]}, {"origin", f.origin}, {"seconds", f.seconds}};
         if (!series4d) {
             const std::string path = o.prefix + names[t] + "_labels.nii.gz";
             write_image(out(path), f.labels, type, is_nifti_path(o.series[t]) ? read_nifti_codes(o.series[t]) : NiftiCodes{});
@@ -172,8 +171,9 @@ void add_track_command(CLI::App& app) {
         ->check(CLI::IsMember({"chain", "direct", "hybrid"}))
         ->capture_default_str();
     cmd->add_option("--motion", o->motion,
-                    "Default registrations: small (frames of one acquisition: affine + greedy, 2 levels) or large "
-                    "(scans days apart: rigid + affine with MI, then greedy)")
+                    "Default registrations: small (frames of one acquisition: affine + greedy with NCC, 2 levels; "
+                    "each registration of the chain starts from the previous one) or large (scans days to months "
+                    "apart: centres of mass, rigid + affine with MI, then greedy with local NCC)")
         ->check(CLI::IsMember({"small", "large"}))
         ->capture_default_str();
     cmd->add_option("--mask-dilation", o->mask_dilation,

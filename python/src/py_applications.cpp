@@ -64,9 +64,7 @@ py::object track_series(const std::vector<ImagePtr>& frame_images, const ImagePt
     if (reference_frame < 1 || static_cast<std::size_t>(reference_frame) > frames.size())
         throw py::value_error("track: reference_frame " + std::to_string(reference_frame) + ": the series has frames 1 to " +
                               std::to_string(frames.size()));
-    if (motion != "small" && motion != "large") throw py::value_error("track: motion must be 'small' or 'large'");
-    TrackingOptions options;
-    options.plan = motion == "large" ? TrackingOptions::large_motion_plan() : TrackingOptions::small_motion_plan();
+    TrackingOptions options = TrackingOptions::preset(parse_tracking_motion(motion));
     if (const auto tokens = tokens_of(plan); !tokens.empty()) options.plan = parse_registration_plan(tokens);
     options.mode = parse_tracking_mode(mode);
     options.mask_dilation = mask_dilation;
@@ -89,7 +87,8 @@ py::object track_series(const std::vector<ImagePtr>& frame_images, const ImagePt
     for (std::size_t t = 0; t < tracking.frames.size(); ++t) {
         TrackedFrame<D>& f = tracking.frames[t];
         out_frames.append(py::dict("frame"_a = t + 1, "labels"_a = share(std::move(f.labels)),
-                                   "transform"_a = share_transform(std::move(f.transform)), "seconds"_a = f.seconds));
+                                   "transform"_a = share_transform(std::move(f.transform)), "origin"_a = f.origin,
+                                   "seconds"_a = f.seconds));
     }
     return py::dict("frames"_a = out_frames, "measures"_a = measures, "reference_frame"_a = reference_frame,
                     "mode"_a = to_string(options.mode), "plan"_a = to_string(options.plan), "seconds"_a = tracking.seconds);

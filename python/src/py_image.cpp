@@ -231,9 +231,10 @@ Image(array, affine, vector=False)
             (for a warp, vector=True: [i, j, k, component], or nibabel's 5-D
             [i, j, k, 0, component]). Supported dtypes: float32, float64, uint8, int8,
             uint16, int16, uint32, int32, bool. Voxels are stored as float32, Alinea's
-            voxel type: a value that would change on the way (an integer beyond 2^24, a
-            float64 beyond float32's range) is an error, never a silent change; int64,
-            complex and other dtypes are errors too. The array is copied once.
+            voxel type (float64 is rounded to 7 digits, as the commands store it); an
+            integer beyond 2^24, which float32 cannot hold exactly, a float64 beyond
+            float32's range, int64, complex and other dtypes are errors. The array is
+            copied once.
     affine  4x4 voxel -> world matrix in nibabel's RAS convention (img.affine); a 2-D
             image takes a 4x4 whose z row and column are those of the identity, or a
             3x3 homogeneous matrix.

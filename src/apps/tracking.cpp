@@ -37,10 +37,30 @@ RegistrationPlan TrackingOptions::small_motion_plan() {
 RegistrationPlan TrackingOptions::large_motion_plan() {
     return parse_registration_plan(
         "--init mass --transform rigid --metric mi --transform affine --metric mi "
-        "--transform greedy --metric ncc");
+        "--transform greedy --metric lncc:radius=2 --levels 2x1 --smoothing 1x0vox --iterations 60x40");
+}
+
+TrackingOptions TrackingOptions::preset(TrackingMotion motion) {
+    TrackingOptions options;
+    options.plan = motion == TrackingMotion::small ? small_motion_plan() : large_motion_plan();
+    options.chain_warm_start = motion == TrackingMotion::small;
+    return options;
+}
+
+TrackingMotion parse_tracking_motion(const std::string& name) {
+    if (name == "small") return TrackingMotion::small;
+    if (name == "large") return TrackingMotion::large;
+    throw Error("--motion: expected small or large, got '" + name + "'");
 }
 
 namespace {
+
+// The final metric value of a registration (its last stage's finest level): the lower,
+// the better it matches.
+template <int D>
+double final_value(const RegistrationResult<D>& r) {
+    return r.stages.back().levels.back().result.value;
+}
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -146,7 +166,7 @@ Tracking<D> track_labels(std::span<const ScalarImage<D>> frames, std::size_t ref
             const auto frame_start = std::chrono::steady_clock::now();
             locked.registration_started(frame, neighbour, "chain");
             RegistrationInputs<D> in{frames[frame], frames[neighbour]};
-            if (previous) {  // start from the neighbours' motion
+            if (previous && options.chain_warm_start) {  // start from the neighbours' motion
                 in.initial_affine = previous->affine;
                 in.initial_field = start_field(*previous, options.plan);
                 in.warm_start_levels = 0;  // the motion changes: a start, not an answer
@@ -155,6 +175,7 @@ Tracking<D> track_labels(std::span<const ScalarImage<D>> frames, std::size_t ref
             TrackedFrame<D>& f = out.frames[frame];
             f.transform = compose(r.transform(), out.frames[neighbour].transform);
             f.stages = r.stages;
+            f.origin = "chain";
             f.seconds = seconds_since(frame_start);
             previous = std::move(r);
         }
@@ -167,13 +188,17 @@ Tracking<D> track_labels(std::span<const ScalarImage<D>> frames, std::size_t ref
         const std::size_t frame = others[task];
         const auto frame_start = std::chrono::steady_clock::now();
         TrackedFrame<D>& f = out.frames[frame];
-        RegistrationInputs<D> in{frames[frame], frames[reference], nullptr, mask ? &*mask : nullptr};
-        RegistrationPlan plan = options.plan;
-        VectorField<D> chained;
+        const RegistrationInputs<D> direct_inputs{frames[frame], frames[reference], nullptr, mask ? &*mask : nullptr};
+        locked.registration_started(frame, reference, "direct");
+        RegistrationResult<D> r = register_naming_frame(frame, direct_inputs, options.plan, locked);
+        std::string origin = "direct";
         if (options.mode == TrackingMode::hybrid) {
             // Refine the chained transform: as the start of the deformable stage alone,
             // or, for a linear plan, of its last stage.
             locked.registration_started(frame, reference, "hybrid");
+            RegistrationInputs<D> in = direct_inputs;
+            RegistrationPlan plan = options.plan;
+            VectorField<D> chained;
             if (plan.deformable) {
                 plan.linear.clear();
                 chained = displacement_of(f.transform, frames[frame].grid());
@@ -185,18 +210,22 @@ Tracking<D> track_labels(std::span<const ScalarImage<D>> frames, std::size_t ref
                 in.initial_affine = affine;
                 plan.linear.erase(plan.linear.begin(), plan.linear.end() - 1);
             }
-        } else {
-            locked.registration_started(frame, reference, "direct");
+            RegistrationResult<D> refined = register_naming_frame(frame, in, plan, locked);
+            if (final_value(refined) <= final_value(r)) {
+                r = std::move(refined);
+                origin = "chain";
+            }
         }
-        RegistrationResult<D> r = register_naming_frame(frame, in, plan, locked);
         f.transform = r.transform();
         f.stages.insert(f.stages.end(), r.stages.begin(), r.stages.end());
+        f.origin = origin;
         f.seconds += seconds_since(frame_start);
     };
     if (options.mode != TrackingMode::direct) run_tasks(2, workers, chain);
     if (options.mode != TrackingMode::chain) run_tasks(others.size(), workers, direct);
     for (std::size_t frame = 0; frame < n; ++frame) {
         TrackedFrame<D>& f = out.frames[frame];
+        if (frame == reference) f.origin = "reference";
         f.labels = frame == reference ? labels : resample(labels, frames[frame].grid(), f.transform, Interpolation::label);
         // Every reference label, also where it was lost.
         const std::vector<LabelMeasure<D>> found = measure_labels(f.labels);
