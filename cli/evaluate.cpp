@@ -8,9 +8,11 @@
 #include "alinea/evaluate.hpp"
 #include "alinea/image_io.hpp"
 #include "alinea/parallel.hpp"
+#include "alinea/point_table.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 namespace alinea::cli {
@@ -18,7 +20,7 @@ namespace alinea::cli {
 namespace {
 
 struct EvaluateOptions {
-    std::string reference, mask, fixed_labels, moving_labels;
+    std::string reference, mask, fixed_labels, moving_labels, fixed_points, moving_points;
     std::vector<std::string> truth, result;
     bool before = false, json = false;
     int threads = 0;
@@ -51,6 +53,37 @@ void print_error(const char* what, const TransformError& e) {
                 static_cast<long long>(e.points), e.mean, e.p95, e.max);
 }
 
+// Target registration error: each fixed landmark carried through the result, against
+// its moving counterpart (the same row of the other table).
+template <int D>
+nlohmann::json landmark_error(const EvaluateOptions& o, const TransformChain<D>& result) {
+    const std::vector<VecD<D>> fixed = table_points<D>(read_point_table(o.fixed_points), o.fixed_points);
+    const std::vector<VecD<D>> moving = table_points<D>(read_point_table(o.moving_points), o.moving_points);
+    if (fixed.size() != moving.size() || fixed.empty())
+        throw Error(o.moving_points + ": " + std::to_string(moving.size()) + " points, but " + o.fixed_points + " has " +
+                    std::to_string(fixed.size()) + " (expected the same landmarks, row by row)");
+    std::vector<double> errors;
+    for (std::size_t i = 0; i < fixed.size(); ++i) errors.push_back((result(fixed[i]) - moving[i]).norm());
+    std::vector<double> sorted = errors;
+    std::sort(sorted.begin(), sorted.end());
+    const std::size_t n = sorted.size();
+    const double median = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    double mean = 0;
+    for (double e : errors) mean += e / static_cast<double>(n);
+    if (!o.json) {
+        std::printf("landmark error (TRE) over %zu points: mean %.4f mm, median %.4f mm, max %.4f mm\n", n, mean, median,
+                    sorted.back());
+        for (std::size_t i = 0; i < n; ++i) std::printf("  point %zu: %.4f mm\n", i + 1, errors[i]);
+    }
+    return {{"points", n}, {"mean_mm", mean}, {"median_mm", median}, {"max_mm", sorted.back()}, {"per_point_mm", errors}};
+}
+
+template <int D>
+void run_points_only(const EvaluateOptions& o) {
+    nlohmann::json report = {{"landmarks", landmark_error<D>(o, chain_of<D>(o.result))}};
+    if (o.json) std::cout << report.dump(2) << "\n";
+}
+
 template <int D>
 void run(const EvaluateOptions& o) {
     const ScalarImage<D> reference = read_image<D>(o.reference);
@@ -60,6 +93,7 @@ void run(const EvaluateOptions& o) {
         for (float& v : mask.voxels()) v = v > 0 ? 1.0f : 0.0f;
     const TransformChain<D> result = chain_of<D>(o.result);
     nlohmann::json report = nlohmann::json::object();
+    if (!o.fixed_points.empty()) report["landmarks"] = landmark_error<D>(o, result);
 
     if (!o.truth.empty()) {
         const TransformChain<D> truth = chain_of<D>(o.truth);
@@ -111,24 +145,39 @@ void add_evaluate_command(CLI::App& app) {
         "Transform lists are in ANTs order, as for `alinea apply` (\"identity\" allowed). Without\n"
         "--result the result is the identity (the figures before registration). Dice: the moving\n"
         "labels are pulled onto the fixed labels' grid through the result (label interpolation).\n"
-        "Folding: Jacobian determinants of the result's warps inside the mask (det <= 0 folds).");
-    cmd->add_option("-r,--reference", o->reference, "Fixed image: its grid holds the points")->required();
+        "Folding: Jacobian determinants of the result's warps inside the mask (det <= 0 folds).\n"
+        "Landmarks: each fixed point carried through the result (as `alinea points -t ...`) against\n"
+        "the moving point on the same row: mean, median, max and per-point distances in mm.");
+    cmd->add_option("-r,--reference", o->reference, "Fixed image: its grid holds the points (not needed for landmarks alone)");
     cmd->add_option("--truth", o->truth, "True fixed->moving transform (repeatable, ANTs order)")
         ->allow_extra_args(false);  // keep ANTs' "[file,1]" whole
-    cmd->add_option("--result", o->result, "Result transform (repeatable, ANTs order; default: identity)")
+    cmd->add_option("-t,--result", o->result, "Result transform (repeatable, ANTs order; default: identity)")
         ->allow_extra_args(false);
     cmd->add_option("--mask", o->mask, "Points where this mask is > 0.5 (default: reference > 0)");
     auto* fixed = cmd->add_option("--fixed-labels", o->fixed_labels, "Label map of the fixed image");
     auto* moving = cmd->add_option("--moving-labels", o->moving_labels, "Label map of the moving image");
     fixed->needs(moving);
     moving->needs(fixed);
+    auto* fixed_points = cmd->add_option("--fixed-points", o->fixed_points,
+                                         "Landmarks in the fixed image (CSV x,y[,z], LPS mm, as `alinea points`)");
+    auto* moving_points = cmd->add_option("--moving-points", o->moving_points,
+                                          "The same landmarks in the moving image, row by row: target registration error");
+    fixed_points->needs(moving_points);
+    moving_points->needs(fixed_points);
     cmd->add_flag("--before", o->before, "Also report the figures for the identity (before registration)");
     cmd->add_flag("--json", o->json, "Print JSON");
     cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->callback([o] {
-        if (o->truth.empty() && o->fixed_labels.empty() && o->result.empty())
-            throw Error("evaluate: nothing to evaluate (give --truth, --fixed-labels/--moving-labels or --result)");
+        if (o->truth.empty() && o->fixed_labels.empty() && o->result.empty() && o->fixed_points.empty())
+            throw Error("evaluate: nothing to evaluate (give --truth, --fixed-labels/--moving-labels, "
+                        "--fixed-points/--moving-points or --result)");
         set_thread_count(o->threads);
+        if (o->reference.empty()) {
+            if (o->fixed_points.empty() || !o->truth.empty() || !o->fixed_labels.empty())
+                throw Error("evaluate: --reference is needed (it is optional for landmarks alone)");
+            dispatch_dimension(chain_dimension(o->result, o->fixed_points), [&]<int D>() { run_points_only<D>(*o); });
+            return;
+        }
         dispatch_dimension(image_dimension(o->reference), [&]<int D>() { run<D>(*o); });
     });
 }

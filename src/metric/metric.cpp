@@ -29,7 +29,7 @@ MetricOptions parse_metric(const std::string& text) {
         }
         return o;
     }
-    throw Error("unknown metric '" + spec.name + "' (expected ssd, ncc, lncc[:radius=R] or mi[:bins=N])");
+    throw Error("unknown metric '" + spec.name + "' (expected ssd, ncc, lncc[:radius=R] or mi[:bins=N]; cc and mattes are accepted for lncc and mi)");
 }
 
 std::string to_string(const MetricOptions& options) {

@@ -70,8 +70,17 @@ RegistrationPlan parse_registration_plan(const std::vector<std::string>& tokens)
         if (key == "--transform" || key == "-t") {
             if (plan.deformable)
                 throw Error("--transform " + value + ": the deformable stage must be the last stage");
-            if (is_deformable_spec(value)) plan.deformable = default_deformable_stage(parse_deformable_model(value));
-            else plan.linear.push_back(default_linear_stage(parse_linear_model(value)));
+            if (is_deformable_spec(value)) {
+                plan.deformable = default_deformable_stage(parse_deformable_model(value));
+            } else {
+                try {
+                    plan.linear.push_back(default_linear_stage(parse_linear_model(value)));
+                } catch (const Error&) {
+                    throw Error("--transform: unknown transform '" + value +
+                                "' (expected translation, rigid, similarity, affine, or a deformable diffeo, greedy "
+                                "or bspline)");
+                }
+            }
             stage_keys.clear();
             continue;
         }
@@ -157,6 +166,7 @@ std::string registration_plan_help() {
            deformable_model_help() +
            "  --metric SPEC         ssd, ncc, lncc[:radius=R] or mi[:bins=N]   (linear default " +
            to_string(d.metric) + ", deformable " + to_string(dd.metric) + ")\n"
+           "                        (also accepted: cc for lncc, as ANTs names it; mattes for mi)\n"
            "  --levels LIST         shrink factors, coarse to fine            (default " + format_list(d.pyramid.shrink) + ")\n"
            "  --smoothing LIST      Gaussian sigmas, 'vox' or 'mm' suffix     (default " +
            format_sigmas(d.pyramid.smoothing, false) + ")\n"
