@@ -9,8 +9,10 @@
 #include "alinea/image_io.hpp"
 #include "alinea/parallel.hpp"
 #include "alinea/resample_chain.hpp"
+#include "alinea/storage_loss.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <iostream>
 #include <limits>
 
@@ -56,6 +58,8 @@ void run(const ApplyOptions& o) {
     const TransformChain<D> chain = read_transform_chain<D>(o.transforms);
     const ScalarImage<D> out = resample(input, reference.grid(), chain, how, outside);
     const NiftiCodes codes = is_nifti_path(o.reference) ? read_nifti_codes(o.reference) : NiftiCodes{};
+    if (const StorageLoss loss = storage_loss(out, type); loss.any())
+        std::fprintf(stderr, "alinea: warning: %s: %s\n", o.output.c_str(), describe(loss, type).c_str());
     write_image(o.output, out, type, codes);
 }
 

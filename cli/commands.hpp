@@ -17,6 +17,8 @@ void add_overlap_command(CLI::App& app);
 void add_track_command(CLI::App& app);
 void add_atlas_command(CLI::App& app);
 void add_points_command(CLI::App& app);
+void add_resample_command(CLI::App& app);
+void add_convert_command(CLI::App& app);
 
 // The dimension of a transform list (its first file), or of a point table without one.
 int chain_dimension(const std::vector<std::string>& specs, const std::string& point_table);

@@ -68,6 +68,8 @@ int main(int argc, char** argv) {
     alinea::cli::add_track_command(app);
     alinea::cli::add_atlas_command(app);
     alinea::cli::add_points_command(app);
+    alinea::cli::add_resample_command(app);
+    alinea::cli::add_convert_command(app);
     if (argc > 1 && argv[1][0] != '-')
         if (const std::string problem = unknown_command(app, argv[1]); !problem.empty()) {
             std::cerr << "alinea: error: " << problem << "\n";
