@@ -4,6 +4,7 @@
 #include "py_applications.hpp"
 
 #include "py_image.hpp"
+#include "py_plan.hpp"
 #include "py_progress.hpp"
 #include "py_transform.hpp"
 
@@ -21,17 +22,6 @@ namespace alinea::python {
 namespace {
 
 using namespace pybind11::literals;
-
-std::vector<std::string> tokens_of(const py::object& plan) {
-    if (plan.is_none()) return {};
-    if (py::isinstance<py::str>(plan)) {
-        std::vector<std::string> tokens;
-        std::istringstream words(plan.cast<std::string>());
-        for (std::string w; words >> w;) tokens.push_back(w);
-        return tokens;
-    }
-    return plan.cast<std::vector<std::string>>();
-}
 
 template <int D>
 std::vector<std::reference_wrapper<const ScalarImage<D>>> scalars(const std::vector<ImagePtr>& images, const char* what) {
@@ -65,7 +55,7 @@ py::object track_series(const std::vector<ImagePtr>& frame_images, const ImagePt
         throw py::value_error("track: reference_frame " + std::to_string(reference_frame) + ": the series has frames 1 to " +
                               std::to_string(frames.size()));
     TrackingOptions options = TrackingOptions::preset(parse_tracking_motion(motion));
-    if (const auto tokens = tokens_of(plan); !tokens.empty()) options.plan = parse_registration_plan(tokens);
+    if (const auto tokens = plan_token_list(plan); !tokens.empty()) options.plan = parse_registration_plan(tokens);
     options.mode = parse_tracking_mode(mode);
     options.mask_dilation = mask_dilation;
     options.frames_in_parallel = parallel_frames;
@@ -124,7 +114,7 @@ py::object segment_target(const ImagePtr& target_image, const std::vector<std::p
                            scalar_image<D>(*atlas_pairs[a].second, "segment: atlas labels")});
     if (atlases.empty()) throw py::value_error("segment: give at least one (image, labels) atlas");
     SegmentationOptions options;
-    if (const auto tokens = tokens_of(plan); !tokens.empty()) options.plan = parse_registration_plan(tokens);
+    if (const auto tokens = plan_token_list(plan); !tokens.empty()) options.plan = parse_registration_plan(tokens);
     options.fusion = fusion_options;
     options.fusion.method = fusion.is_none() ? default_fusion_method(atlases.size())
                                              : parse_fusion_method(fusion.cast<std::string>());
@@ -179,7 +169,7 @@ py::object build_template(const std::vector<ImagePtr>& subject_images, const py:
     if (!labels.empty() && labels.size() != subjects.size())
         throw py::value_error("atlas: give one label map per subject (or none)");
     AtlasOptions options;
-    if (const auto tokens = tokens_of(plan); !tokens.empty()) options.plan = parse_registration_plan(tokens);
+    if (const auto tokens = plan_token_list(plan); !tokens.empty()) options.plan = parse_registration_plan(tokens);
     options.iterations = iterations;
     options.average = parse_template_average(average);
     options.sharpening = parse_template_sharpening(sharpen);

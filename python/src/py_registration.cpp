@@ -2,6 +2,7 @@
 // released, progress to a Python callable, Ctrl-C as a clean cancellation).
 #include "py_registration.hpp"
 
+#include "py_plan.hpp"
 #include "py_progress.hpp"
 #include "py_transform.hpp"
 
@@ -36,17 +37,6 @@ template TransformChain<3> PyRegistration::chain<3>(bool) const;
 namespace {
 
 using namespace pybind11::literals;
-
-std::vector<std::string> plan_token_list(const py::object& plan) {
-    if (plan.is_none()) return {};
-    if (py::isinstance<py::str>(plan)) {
-        std::vector<std::string> tokens;
-        std::istringstream words(plan.cast<std::string>());
-        for (std::string w; words >> w;) tokens.push_back(w);
-        return tokens;
-    }
-    return plan.cast<std::vector<std::string>>();
-}
 
 template <int D>
 Affine<D> affine_from_matrix(const Eigen::MatrixXd& m, const char* what) {
