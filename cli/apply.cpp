@@ -1,5 +1,6 @@
 // alinea apply: resample an image through a chain of transforms onto a reference grid.
 #include "commands.hpp"
+#include "input_notes.hpp"
 #include "dimension.hpp"
 #include "outputs.hpp"
 
@@ -43,8 +44,7 @@ float parse_outside(const std::string& text) {
 // Labels keep their type on disk; intensities are written as float32 unless asked.
 PixelType output_type(const ApplyOptions& o, Interpolation how) {
     if (!o.type.empty()) return parse_pixel_type(o.type);
-    if ((how == Interpolation::label || how == Interpolation::nearest) && is_nifti_path(o.input))
-        return read_nifti_info(o.input).pixel_type;
+    if (how == Interpolation::label || how == Interpolation::nearest) return read_image_info(o.input).pixel_type;
     return PixelType::f32;
 }
 
@@ -88,6 +88,7 @@ void add_apply_command(CLI::App& app) {
         std::vector<std::string> inputs = transform_files(o->transforms);
         inputs.insert(inputs.end(), {o->reference, o->input});
         check_outputs_spare_inputs(inputs, {o->output});
+        warn_if_colour(o->input);
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->reference), [&]<int D>() { run<D>(*o); });
     });

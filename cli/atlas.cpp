@@ -233,8 +233,6 @@ void run(const AtlasCliOptions& o, const std::string& command, const Communicato
     Files<D> files{o, team, {}};
     for (const std::string& path : o.subjects) files.stems.push_back(file_stem(path));
     const NiftiCodes codes = is_nifti_path(o.subjects[0]) ? read_nifti_codes(o.subjects[0]) : NiftiCodes{};
-    if (const auto folder = std::filesystem::path(o.prefix + "x").parent_path(); lead && !folder.empty())
-        std::filesystem::create_directories(folder);
 
     // Rank 0 reads the log of a resumed run and tells the others where it stands.
     nlohmann::json log;
@@ -434,6 +432,7 @@ void add_atlas_command(CLI::App& app) {
         if (!o->labels.empty() && o->labels.size() != o->subjects.size())
             throw Error("--labels: " + std::to_string(o->labels.size()) + " label maps for " +
                         std::to_string(o->subjects.size()) + " subjects (give one per subject, in the same order)");
+        check_output_prefix(o->prefix);
         std::set<std::string> stems;
         for (const std::string& s : o->subjects)
             if (!stems.insert(file_stem(s)).second)

@@ -1,6 +1,7 @@
 // alinea convert: an image in another format or voxel type, with a warning for what the
 // type cannot hold.
 #include "commands.hpp"
+#include "input_notes.hpp"
 #include "dimension.hpp"
 #include "outputs.hpp"
 
@@ -21,11 +22,8 @@ struct ConvertOptions {
     bool quiet = false;
 };
 
-// The input's own type: a NIfTI's data type, a PNG's bit depth.
-PixelType input_type(const std::string& path) {
-    if (is_nifti_path(path)) return read_nifti_info(path).pixel_type;
-    return read_png_info(path).bit_depth == 16 ? PixelType::u16 : PixelType::u8;
-}
+// The input's own type: a NIfTI's data type, a PNG's bit depth, ITK's component type.
+PixelType input_type(const std::string& path) { return read_image_info(path).pixel_type; }
 
 template <int D>
 void run(const ConvertOptions& o) {
@@ -59,6 +57,7 @@ void add_convert_command(CLI::App& app) {
     cmd->add_flag("-q,--quiet", o->quiet, "No warnings");
     cmd->callback([o] {
         check_outputs_spare_inputs({o->input}, {o->output});
+        if (!o->quiet) warn_if_colour(o->input);
         dispatch_dimension(image_dimension(o->input), [&]<int D>() { run<D>(*o); });
     });
 }

@@ -3,8 +3,11 @@
 
 #include "alinea/error.hpp"
 #include "alinea/file_kind.hpp"
+#include "alinea/image_io.hpp"
+#include "alinea/itk_image_io.hpp"
 #include "alinea/nifti.hpp"
 #include "alinea/png.hpp"
+#include "alinea/ras_affine.hpp"
 
 #include <cmath>
 #include <cstring>
@@ -30,7 +33,8 @@ struct Description {
     Eigen::VectorXd spacing, origin;
     Eigen::MatrixXd direction;  // LPS, columns are the voxel axes
     Eigen::Matrix4d ras_affine;
-    std::string orientation, data_type;
+    std::string orientation, data_type, description;
+    bool colour = false;
     int sform_code = 0, qform_code = 0, intent_code = 0;
     Index time_points = 1, components = 1;
     double scl_slope = 1, scl_inter = 0;
@@ -92,7 +96,8 @@ Description describe_png(const std::string& path) {
     // The PNG's LPS identity grid seen as a file affine: x and y negated.
     d.ras_affine = Eigen::Vector4d(-1, -1, 1, 1).asDiagonal();
     d.data_type = png.bit_depth == 16 ? "uint16" : "uint8";
-    d.components = 1;
+    d.components = png.channels;
+    d.colour = png.colour;
     double sum = 0;
     d.stats.min = image.empty() ? 0 : image[0];
     d.stats.max = d.stats.min;
@@ -103,6 +108,46 @@ Description describe_png(const std::string& path) {
     }
     d.stats.count = image.voxel_count();
     d.stats.mean = d.stats.count ? sum / static_cast<double>(d.stats.count) : 0;
+    return d;
+}
+
+template <int D>
+ValueStats stats_of(const ScalarImage<D>& image) {
+    ValueStats stats;
+    double sum = 0;
+    bool first = true;
+    for (float v : image.voxels()) {
+        if (!std::isfinite(v)) {
+            ++stats.non_finite;
+            continue;
+        }
+        stats.min = first ? v : std::min<double>(stats.min, v);
+        stats.max = first ? v : std::max<double>(stats.max, v);
+        first = false;
+        sum += v;
+        ++stats.count;
+    }
+    stats.mean = stats.count ? sum / static_cast<double>(stats.count) : 0;
+    return stats;
+}
+
+// MetaImage, NRRD, Analyze, VTK, TIFF, DICOM: ITK's geometry, and the values of a
+// scalar (or colour, as grey) image; a series or vector image shows its header only.
+Description describe_itk(const std::string& path) {
+    const ImageFileInfo info = read_itk_image_info(path);
+    Description d;
+    d.format = info.format;
+    d.description = info.description;
+    d.colour = info.colour;
+    set_geometry(d, info.grid, info.dimension);
+    d.ras_affine = ras_affine(info.grid);
+    d.data_type = to_string(info.pixel_type);
+    d.time_points = info.time_points;
+    d.components = info.components;
+    if (info.time_points == 1 && (info.components == 1 || info.colour)) {
+        if (info.dimension == 2) d.stats = stats_of(read_itk_image<2>(path));
+        else d.stats = stats_of(read_itk_image<3>(path));
+    }
     return d;
 }
 
@@ -126,6 +171,8 @@ nlohmann::json to_json(const std::string& path, const Description& d) {
     const auto vec = [](const Eigen::VectorXd& v) { return std::vector<double>(v.data(), v.data() + v.size()); };
     return {{"file", path},
             {"format", d.format},
+            {"description", d.description},
+            {"colour", d.colour},
             {"compressed", d.compressed},
             {"dimension", d.dimension},
             {"size", d.size},
@@ -153,12 +200,16 @@ void print_text(const std::string& path, const Description& d) {
     const auto line = [&](const char* key, const std::string& value) { out << key << std::string(13 - std::strlen(key), ' ') << value << "\n"; };
     line("file", path);
     line("format", d.format + (d.compressed ? " (gzip)" : ""));
+    if (!d.description.empty()) line("description", d.description);
     line("dimension", std::to_string(d.dimension));
     std::string size;
     for (Index s : d.size) size += (size.empty() ? "" : " ") + std::to_string(s);
     line("size", size);
     if (d.time_points > 1) line("time points", std::to_string(d.time_points));
-    if (d.components > 1) line("components", std::to_string(d.components));
+    if (d.components > 1)
+        line("components", std::to_string(d.components) + (d.colour                                ? " (colour, read as grey)"
+                                                            : d.format == "PNG" && d.components >= 3 ? " (grey stored as RGB)"
+                                                                                                    : ""));
     line("spacing", numbers(d.spacing) + "  (mm)");
     line("origin", numbers(d.origin) + "  (LPS mm)");
     std::string direction;
@@ -170,7 +221,7 @@ void print_text(const std::string& path, const Description& d) {
     if (d.scl_slope != 1 || d.scl_inter != 0)
         line("scaling", "value * " + numbers(Eigen::VectorXd::Constant(1, d.scl_slope)) + " + " +
                             numbers(Eigen::VectorXd::Constant(1, d.scl_inter)));
-    if (d.format != "PNG") {
+    if (d.format.starts_with("NIfTI")) {
         line("sform code", std::to_string(d.sform_code) + " (" + xform_name(d.sform_code) + ")");
         line("qform code", std::to_string(d.qform_code) + " (" + xform_name(d.qform_code) + ")");
     }
@@ -182,9 +233,11 @@ void print_text(const std::string& path, const Description& d) {
 }
 
 void run_info(const InfoOptions& o) {
-    if (!is_png_path(o.image) && !is_nifti_path(o.image))
-        throw file_error(o.image, "unknown image format (supported: .nii, .nii.gz, .png)");
-    Description d = is_png_path(o.image) ? describe_png(o.image) : describe_nifti(o.image);
+    if (!is_png_path(o.image) && !is_nifti_path(o.image) && !is_itk_image_path(o.image))
+        throw file_error(o.image, "unknown image format (supported: " + supported_image_formats() + ")");
+    Description d = is_png_path(o.image)     ? describe_png(o.image)
+                    : is_nifti_path(o.image) ? describe_nifti(o.image)
+                                             : describe_itk(o.image);
     d.orientation = orientation_code(d.ras_affine);
     if (o.json) std::cout << to_json(o.image, d).dump(2) << "\n";
     else print_text(o.image, d);
@@ -200,7 +253,7 @@ void add_info_command(CLI::App& app) {
         "nibabel's aff2axcodes on the file's RAS affine: each letter says where a voxel axis\n"
         "points TO (\"RAS\": i increases to the Right, j Anterior, k Superior). ITK names the\n"
         "same image by where the axes point FROM (\"RAS\" here is ITK's \"LPI\").");
-    cmd->add_option("image", o->image, "NIfTI (.nii, .nii.gz) or PNG image")->required();
+    cmd->add_option("image", o->image, "Image file (" + supported_image_formats() + ")")->required();
     cmd->add_flag("--json", o->json, "Print a JSON object (includes the 4x4 voxel-to-RAS affine)");
     cmd->callback([o] { run_info(*o); });
 }

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 
 #include "alinea/error.hpp"
+#include "alinea/itk_image_io.hpp"
 #include "alinea/mpi_job.hpp"
 #include "alinea/output_set.hpp"
 #include "alinea/registration_observer.hpp"
@@ -50,9 +51,11 @@ std::string unknown_command(const CLI::App& app, const std::string& word) {
 int main(int argc, char** argv) {
     // Ctrl-C and SIGTERM: remove every temporary output and exit with 130 / 143.
     alinea::remove_temporaries_on_signals();
-    CLI::App app{"Alinea: image registration (2-D and 3-D, NIfTI and PNG)", "alinea"};
+    CLI::App app{"Alinea: image registration (2-D and 3-D; NIfTI, PNG, and through ITK MetaImage, NRRD and DICOM)",
+                 "alinea"};
     app.set_version_flag("--version", std::string("alinea ") + ALINEA_VERSION +
-                                          (alinea::built_with_mpi() ? " (with MPI)" : " (without MPI)"));
+                                          (alinea::built_with_mpi() ? " (with MPI, " : " (without MPI, ") +
+                                          (alinea::itk_image_io_available() ? "with ITK)" : "without ITK)"));
     app.require_subcommand(1);
     app.fallthrough(false);
     alinea::cli::add_info_command(app);

@@ -1,5 +1,6 @@
 // alinea register: read the images, run the plan through the library, write the results.
 #include "commands.hpp"
+#include "input_notes.hpp"
 #include "dimension.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
@@ -107,6 +108,8 @@ void add_register_command(CLI::App& app) {
         std::vector<std::string> inputs{o->fixed, o->moving, o->fixed_mask, o->moving_mask};
         if (!init_is_mode) inputs.push_back(o->init);
         check_outputs_spare_inputs(inputs, registration_output_names(o->prefix));
+        check_output_prefix(o->prefix);
+        if (!o->quiet) for (const std::string& image : {o->fixed, o->moving}) warn_if_colour(image);
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->fixed), [&]<int D>() {
             if (image_dimension(o->moving) != D)

@@ -1,6 +1,7 @@
 // alinea resample: an image on a grid of another voxel size (or another image's grid),
 // anti-aliased when coarser.
 #include "commands.hpp"
+#include "input_notes.hpp"
 #include "dimension.hpp"
 #include "outputs.hpp"
 
@@ -69,8 +70,7 @@ void run(const ResampleOptions& o) {
     const ScalarImage<D> out = resample_onto(image, target, how, o.antialias);
     PixelType type = PixelType::f32;
     if (!o.type.empty()) type = parse_pixel_type(o.type);
-    else if ((how == Interpolation::label || how == Interpolation::nearest) && is_nifti_path(o.input))
-        type = read_nifti_info(o.input).pixel_type;
+    else if (how == Interpolation::label || how == Interpolation::nearest) type = read_image_info(o.input).pixel_type;
     if (const StorageLoss loss = storage_loss(out, type); loss.any() && !o.quiet)
         std::fprintf(stderr, "alinea: warning: %s: %s\n", o.output.c_str(), describe(loss, type).c_str());
     write_image(o.output, out, type, is_nifti_path(o.input) ? read_nifti_codes(o.input) : NiftiCodes{});
@@ -112,6 +112,7 @@ void add_resample_command(CLI::App& app) {
         if (o->spacing.empty() && o->size.empty() && o->like.empty())
             throw Error("resample: give --spacing, --size or --like");
         check_outputs_spare_inputs({o->input, o->like}, {o->output});
+        if (!o->quiet) warn_if_colour(o->input);
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->input), [&]<int D>() { run<D>(*o); });
     });

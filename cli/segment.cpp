@@ -1,6 +1,7 @@
 // alinea segment: label a target image from labelled atlases: register each atlas to
 // the target (or take its transform), carry its labels over, fuse them.
 #include "commands.hpp"
+#include "input_notes.hpp"
 #include "dimension.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
@@ -116,8 +117,6 @@ void run(SegmentOptions& o, std::string command) {
     SegmentProgress progress(o.quiet);
     Segmentation<D> s = segment_image<D>(target, atlases, options, mask ? &*mask : nullptr, progress);
 
-    if (const auto folder = std::filesystem::path(o.prefix + "x").parent_path(); !folder.empty())
-        std::filesystem::create_directories(folder);
     const NiftiCodes codes = is_nifti_path(o.target) ? read_nifti_codes(o.target) : NiftiCodes{};
     const FusedLabels<D>& fused = s.fused;
     OutputSet out;  // all of them or none
@@ -235,6 +234,8 @@ void add_segment_command(CLI::App& app) {
     cmd->callback([o, cmd] {
         o->plan_tokens = cmd->remaining();
         if (!o->plan_tokens.empty()) parse_registration_plan(o->plan_tokens);  // bad stage options fail now
+        check_output_prefix(o->prefix);
+        if (!o->quiet) warn_if_colour(o->target);
         std::string command = "alinea segment -i " + o->target + " -o " + o->prefix;
         for (const auto& a : o->atlases) {
             command += " --atlas";

@@ -80,8 +80,6 @@ void run(const TrackOptions& o, std::string command) {
     TrackProgress progress(o.quiet);
     const Tracking<D> tracking = track_labels<D>(frames, k, labels, options, progress);
 
-    if (const auto folder = std::filesystem::path(o.prefix + "x").parent_path(); !folder.empty())
-        std::filesystem::create_directories(folder);
     const NiftiCodes codes = is_nifti_path(o.series[0]) ? read_nifti_codes(o.series[0]) : NiftiCodes{};
     int largest = 0;
     for (const auto& m : tracking.frames[k].measures) largest = std::max(largest, m.label);
@@ -193,6 +191,7 @@ void add_track_command(CLI::App& app) {
     cmd->callback([o, cmd] {
         o->plan_tokens = cmd->remaining();
         if (!o->plan_tokens.empty()) parse_registration_plan(o->plan_tokens);
+        check_output_prefix(o->prefix);
         std::string command = "alinea track -i";
         for (const std::string& s : o->series) command += " " + s;
         command += " --labels " + o->labels + " --reference-frame " + std::to_string(o->reference) + " -o " + o->prefix +

@@ -41,6 +41,10 @@ void remove_temporaries_on_signals();
 // are skipped): no run may overwrite what it reads.
 void check_outputs_spare_inputs(const std::vector<std::string>& inputs, const std::vector<std::string>& outputs);
 
+// Throws alinea::Error when the folder of an output prefix ("out/s1_" -> "out") does
+// not exist: runs never create folders, so a mistyped path fails before any work.
+void check_output_prefix(const std::string& prefix);
+
 // Writes text to path atomically; a write error throws alinea::Error naming path.
 void write_text_file(const std::string& path, const std::string& text);
 

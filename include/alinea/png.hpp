@@ -8,11 +8,13 @@
 namespace alinea {
 
 ScalarImage<2> read_png(const std::string& path);
-// What the file holds, without decoding it (for `alinea info`).
+// What the file holds (for `alinea info`); an RGB file is decoded to see whether it has
+// any colour at all.
 struct PngInfo {
     int width = 0, height = 0;
     int bit_depth = 8;   // 8 or 16: the depth read_png keeps
     int channels = 1;    // 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA (colour is read as grey)
+    bool colour = false; // RGB(A) with a pixel whose channels differ (grey saved as RGB is not)
 };
 PngInfo read_png_info(const std::string& path);
 // bit_depth 8 or 16; values are rounded and clamped to the range.

@@ -290,13 +290,15 @@ Attributes
         });
 
     m.def("read_image", &read_any_image, py::arg("path"), R"doc(
-Reads an image: NIfTI-1/-2 (.nii, .nii.gz; a 5-D vector NIfTI as a warp) or PNG (2-D),
-as every alinea command reads it (orientation exactly as nibabel; a 4-D series is an
-error). A PNG's array is indexed [x, y]: x the column, as ITK reads it.)doc");
+Reads an image as every alinea command reads it: NIfTI-1/-2 (.nii, .nii.gz; a 5-D
+vector NIfTI as a warp; orientation exactly as nibabel), PNG (2-D), and through ITK
+MetaImage (.mha, .mhd), NRRD (.nrrd, .nhdr), VTK, Analyze (.hdr), TIFF and DICOM (a .dcm
+file or a folder with one series), with ITK's geometry. A 4-D series is an error. A
+PNG's array is indexed [x, y]: x the column, as ITK reads it.)doc");
     m.def("write_image", &write_any_image, py::arg("image"), py::arg("path"), py::arg("dtype") = py::none(), R"doc(
-Writes an image as the commands do: .nii/.nii.gz (any dtype alinea supports, default
-float32; integers rounded and clamped) or .png (uint8 or uint16), to a temporary file
-renamed at the end. A warp is written as a 5-D NIfTI vector image (float32).)doc");
+Writes an image as the commands do: .nii/.nii.gz, .mha/.mhd, .nrrd/.nhdr (any dtype
+alinea supports, default float32; integers rounded and clamped), .vtk (no orientation)
+or .png (uint8 or uint16), to a temporary file renamed at the end. A warp is written as a 5-D NIfTI vector image (float32).)doc");
 }
 
 }  // namespace alinea::python

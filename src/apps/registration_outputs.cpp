@@ -93,8 +93,7 @@ template <int D>
 void write_registration_outputs(const std::string& prefix, const RegistrationResult<D>& result,
                                 const ScalarImage<D>& fixed, const ScalarImage<D>& moving,
                                 const RegistrationRecord& record) {
-    if (const auto folder = std::filesystem::path(prefix + "x").parent_path(); !folder.empty())
-        std::filesystem::create_directories(folder);
+    check_output_prefix(prefix);
     OutputSet out;  // all of them or none
     write_itk_transform(out(prefix + "affine.txt"), result.affine);
     if (const auto& d = result.deformation) {

@@ -4,9 +4,12 @@
 
 #include "alinea/error.hpp"
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
-#include <nifti2_io.h>
+#include <nifti1.h>
+#include <nifti2.h>
 
 namespace alinea::io {
 
@@ -23,29 +26,40 @@ std::int32_t first_int(std::span<const std::uint8_t> start) {
     return v;
 }
 
+// A value as stored in the other byte order.
+template <class T>
+T byte_swapped(T value) {
+    auto bytes = std::bit_cast<std::array<std::uint8_t, sizeof(T)>>(value);
+    std::reverse(bytes.begin(), bytes.end());
+    return std::bit_cast<T>(bytes);
+}
+
+// Only the fields read here are swapped (the reference library's swap is not linked:
+// ITK's NIfTI library exports functions of the same names).
 template <class H>
 void copy_common(const H& h, NiftiHeader& out) {
+    const auto get = [&](auto v) { return out.swapped ? byte_swapped(v) : v; };
     for (int i = 0; i < 8; ++i) {
-        out.dim[i] = h.dim[i];
-        out.pixdim[i] = h.pixdim[i];
+        out.dim[i] = get(h.dim[i]);
+        out.pixdim[i] = get(h.pixdim[i]);
     }
-    out.datatype = h.datatype;
-    out.vox_offset = static_cast<double>(h.vox_offset);
-    out.scl_slope = h.scl_slope;
-    out.scl_inter = h.scl_inter;
-    out.qform_code = h.qform_code;
-    out.sform_code = h.sform_code;
-    out.intent_code = h.intent_code;
-    out.quatern_b = h.quatern_b;
-    out.quatern_c = h.quatern_c;
-    out.quatern_d = h.quatern_d;
-    out.qoffset_x = h.qoffset_x;
-    out.qoffset_y = h.qoffset_y;
-    out.qoffset_z = h.qoffset_z;
+    out.datatype = get(h.datatype);
+    out.vox_offset = static_cast<double>(get(h.vox_offset));
+    out.scl_slope = get(h.scl_slope);
+    out.scl_inter = get(h.scl_inter);
+    out.qform_code = get(h.qform_code);
+    out.sform_code = get(h.sform_code);
+    out.intent_code = get(h.intent_code);
+    out.quatern_b = get(h.quatern_b);
+    out.quatern_c = get(h.quatern_c);
+    out.quatern_d = get(h.quatern_d);
+    out.qoffset_x = get(h.qoffset_x);
+    out.qoffset_y = get(h.qoffset_y);
+    out.qoffset_z = get(h.qoffset_z);
     for (int c = 0; c < 4; ++c) {
-        out.srow[0][c] = h.srow_x[c];
-        out.srow[1][c] = h.srow_y[c];
-        out.srow[2][c] = h.srow_z[c];
+        out.srow[0][c] = get(h.srow_x[c]);
+        out.srow[1][c] = get(h.srow_y[c]);
+        out.srow[2][c] = get(h.srow_z[c]);
     }
 }
 
@@ -96,7 +110,6 @@ NiftiHeader decode_nifti_header(std::span<const std::uint8_t> bytes, const std::
     if (size == 348) {
         nifti_1_header h;
         std::memcpy(&h, bytes.data(), sizeof h);
-        if (out.swapped) nifti_swap_as_nifti1(&h);
         if (std::memcmp(h.magic, "ni1", 4) == 0)
             throw file_error(path, "is the header of a two-file NIfTI pair (.hdr/.img); only single-file .nii is supported");
         if (std::memcmp(h.magic, "n+1", 4) != 0)
@@ -106,7 +119,6 @@ NiftiHeader decode_nifti_header(std::span<const std::uint8_t> bytes, const std::
     } else {
         nifti_2_header h;
         std::memcpy(&h, bytes.data(), sizeof h);
-        if (out.swapped) nifti_swap_as_nifti2(&h);
         if (std::memcmp(h.magic, "ni2", 4) == 0)
             throw file_error(path, "is the header of a two-file NIfTI pair (.hdr/.img); only single-file .nii is supported");
         if (std::memcmp(h.magic, kMagic2, 4) != 0) throw file_error(path, "not a NIfTI-2 file (bad magic)");

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
-#include <nifti2_io.h>
+#include <nifti1.h>
 #include <sstream>
 #include <stdexcept>
 
@@ -144,14 +144,65 @@ template Grid<3> file_grid<3>(const Size<3>&, const MatD<3>&, const VecD<3>&, co
 void set_nifti_orientation(NiftiHeader& h, const Eigen::Matrix4d& ras) {
     for (int r = 0; r < 3; ++r)
         for (int c = 0; c < 4; ++c) h.srow[r][c] = ras(r, c);
-    nifti_dmat44 m;
-    for (int r = 0; r < 4; ++r)
-        for (int c = 0; c < 4; ++c) m.m[r][c] = ras(r, c);
-    // The library's polar decomposition gives the nearest rotation of a sheared matrix.
-    double dx, dy, dz, qfac;
-    nifti_dmat44_to_quatern(m, &h.quatern_b, &h.quatern_c, &h.quatern_d, &h.qoffset_x, &h.qoffset_y, &h.qoffset_z,
-                            &dx, &dy, &dz, &qfac);
-    h.pixdim = {qfac, dx, dy, dz, 1, 1, 1, 1};
+    // The qform: voxel sizes (column lengths), the sign of the determinant (qfac), and
+    // the nearest rotation to the unit columns (polar decomposition, U V^T of the SVD),
+    // as the NIfTI standard's reference code does for a sheared matrix.
+    Eigen::Matrix3d m = ras.topLeftCorner<3, 3>();
+    Eigen::Vector3d size = m.colwise().norm().transpose();
+    for (int c = 0; c < 3; ++c) {
+        if (size[c] == 0) {  // a degenerate axis: the reference code's choice, the unit axis
+            m.col(c) = Eigen::Vector3d::Unit(c);
+            size[c] = 1;
+        } else {
+            m.col(c) /= size[c];
+        }
+    }
+    const Eigen::JacobiSVD<Eigen::Matrix3d> svd(m, Eigen::ComputeFullU | Eigen::ComputeFullV);
+    Eigen::Matrix3d r = svd.matrixU() * svd.matrixV().transpose();
+    double qfac = 1;
+    if (r.determinant() < 0) {  // a left-handed grid: the third axis flips (pixdim[0] = -1)
+        qfac = -1;
+        r.col(2) = -r.col(2);
+    }
+    // Quaternion (a, b, c, d) of the rotation, a >= 0, by the largest-component branch.
+    double a = r.trace() + 1, b, c, d;
+    if (a > 0.5) {
+        a = 0.5 * std::sqrt(a);
+        b = 0.25 * (r(2, 1) - r(1, 2)) / a;
+        c = 0.25 * (r(0, 2) - r(2, 0)) / a;
+        d = 0.25 * (r(1, 0) - r(0, 1)) / a;
+    } else {
+        const double xd = 1 + r(0, 0) - (r(1, 1) + r(2, 2)), yd = 1 + r(1, 1) - (r(0, 0) + r(2, 2)),
+                     zd = 1 + r(2, 2) - (r(0, 0) + r(1, 1));
+        if (xd > 1) {
+            b = 0.5 * std::sqrt(xd);
+            c = 0.25 * (r(0, 1) + r(1, 0)) / b;
+            d = 0.25 * (r(0, 2) + r(2, 0)) / b;
+            a = 0.25 * (r(2, 1) - r(1, 2)) / b;
+        } else if (yd > 1) {
+            c = 0.5 * std::sqrt(yd);
+            b = 0.25 * (r(0, 1) + r(1, 0)) / c;
+            d = 0.25 * (r(1, 2) + r(2, 1)) / c;
+            a = 0.25 * (r(0, 2) - r(2, 0)) / c;
+        } else {
+            d = 0.5 * std::sqrt(zd);
+            b = 0.25 * (r(0, 2) + r(2, 0)) / d;
+            c = 0.25 * (r(1, 2) + r(2, 1)) / d;
+            a = 0.25 * (r(1, 0) - r(0, 1)) / d;
+        }
+        if (a < 0) {
+            b = -b;
+            c = -c;
+            d = -d;
+        }
+    }
+    h.quatern_b = b;
+    h.quatern_c = c;
+    h.quatern_d = d;
+    h.qoffset_x = ras(0, 3);
+    h.qoffset_y = ras(1, 3);
+    h.qoffset_z = ras(2, 3);
+    h.pixdim = {qfac, size[0], size[1], size[2], 1, 1, 1, 1};
 }
 
 }  // namespace alinea::io

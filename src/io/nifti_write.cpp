@@ -7,6 +7,7 @@
 #include "gzip.hpp"
 #include "nifti_header.hpp"
 #include "nifti_orientation.hpp"
+#include "stored_values.hpp"
 
 #include <cmath>
 #include <cstring>
@@ -15,39 +16,6 @@
 namespace alinea {
 
 namespace {
-
-template <class T>
-T to_stored(float v) {
-    if constexpr (std::is_floating_point_v<T>) {
-        return static_cast<T>(v);
-    } else {
-        if (std::isnan(v)) return T{0};
-        const double r = std::nearbyint(static_cast<double>(v));
-        const double lo = static_cast<double>(std::numeric_limits<T>::min());
-        const double hi = static_cast<double>(std::numeric_limits<T>::max());
-        return static_cast<T>(std::clamp(r, lo, hi));
-    }
-}
-
-// n floats from src[i * stride] stored as `type` at dst.
-void store(PixelType type, const float* src, Index n, Index stride, std::uint8_t* dst) {
-    const auto run = [&]<class T>(T) {
-        for (Index i = 0; i < n; ++i) {
-            const T v = to_stored<T>(src[i * stride]);
-            std::memcpy(dst + i * static_cast<Index>(sizeof(T)), &v, sizeof(T));
-        }
-    };
-    switch (type) {
-        case PixelType::u8: return run(std::uint8_t{});
-        case PixelType::i8: return run(std::int8_t{});
-        case PixelType::u16: return run(std::uint16_t{});
-        case PixelType::i16: return run(std::int16_t{});
-        case PixelType::u32: return run(std::uint32_t{});
-        case PixelType::i32: return run(std::int32_t{});
-        case PixelType::f32: return run(float{});
-        case PixelType::f64: return run(double{});
-    }
-}
 
 // Header for nx x ny x nz voxels (with `components` > 1: a 5-D vector image).
 io::NiftiHeader make_header(const Size<3>& size, int components, PixelType type, const Eigen::Matrix4d& ras,
@@ -79,7 +47,7 @@ void write_voxels(const std::string& path, const io::NiftiHeader& header, const 
     io::ByteBuffer raw(head.size() + data_bytes);
     std::memcpy(raw.data(), head.data(), head.size());
     for (int c = 0; c < components; ++c)
-        store(type, values + c, voxels, components, raw.data() + head.size() + c * voxels * bpv);
+        io::store(type, values + c, voxels, components, raw.data() + head.size() + c * voxels * bpv);
     const bool gz = io::has_suffix(path, ".gz");
     const io::ByteBuffer packed = gz ? io::gzip(raw.bytes(), 6) : io::ByteBuffer();
     write_atomically(path, [&](const std::string& temp) {
@@ -159,7 +127,7 @@ void write_nifti_frames(const std::string& path, const Grid<D>& grid, Index fram
                 for (float& v : values) v = static_cast<float>(v / slope);
             const std::size_t at = pending.size();
             pending.resize(at + static_cast<std::size_t>(voxels) * bpv);
-            store(type, values.data(), voxels, 1, pending.data() + at);
+            io::store(type, values.data(), voxels, 1, pending.data() + at);
             flush(false);
         }
         flush(true);

@@ -145,4 +145,11 @@ void check_outputs_spare_inputs(const std::vector<std::string>& inputs, const st
                 throw Error(out + ": this output would overwrite an input; choose another prefix");
 }
 
+void check_output_prefix(const std::string& prefix) {
+    const std::filesystem::path folder = std::filesystem::path(prefix + "x").parent_path();
+    std::error_code ec;
+    if (!folder.empty() && !std::filesystem::is_directory(folder, ec))
+        throw Error(prefix + ": the output folder " + folder.string() + " does not exist (runs do not create folders)");
+}
+
 }  // namespace alinea

@@ -80,9 +80,18 @@ PngInfo read_png_info(const std::string& path) {
     PngImage png;
     if (!png_image_begin_read_from_memory(&png.image, file.data(), file.size()))
         throw file_error(path, std::string("not a valid PNG file: ") + png.image.message);
-    return {static_cast<int>(png.image.width), static_cast<int>(png.image.height),
-            (png.image.format & PNG_FORMAT_FLAG_LINEAR) ? 16 : 8,
-            static_cast<int>(PNG_IMAGE_SAMPLE_CHANNELS(png.image.format))};
+    PngInfo info{static_cast<int>(png.image.width), static_cast<int>(png.image.height),
+                 (png.image.format & PNG_FORMAT_FLAG_LINEAR) ? 16 : 8,
+                 static_cast<int>(PNG_IMAGE_SAMPLE_CHANNELS(png.image.format))};
+    const auto pixels = static_cast<std::uint64_t>(info.width) * static_cast<std::uint64_t>(info.height);
+    if (info.channels >= 3 && pixels <= file.size() * 1032ull + 65536) {  // the decoding limit of read_png
+        png.image.format = PNG_FORMAT_RGB;
+        std::vector<png_byte> rgb(3 * pixels);
+        if (png_image_finish_read(&png.image, nullptr, rgb.data(), 0, nullptr))
+            for (std::size_t i = 0; i < rgb.size() && !info.colour; i += 3)
+                info.colour = rgb[i] != rgb[i + 1] || rgb[i + 1] != rgb[i + 2];
+    }
+    return info;
 }
 
 void write_png(const std::string& path, const ScalarImage<2>& image, int bit_depth) {

@@ -10,6 +10,7 @@ alinea=$1
 source_dir=$2
 ixi=$source_dir/../shared/data/ixi10
 tmp=$(mktemp -d)
+mkdir -p "$tmp/2d" "$tmp/a" "$tmp/e" "$tmp/k" "$tmp/l" "$tmp/other" "$tmp/r"  # output folders (runs do not create them)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 

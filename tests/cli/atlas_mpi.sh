@@ -12,6 +12,7 @@ alinea=$1
 source_dir=$2
 ixi=$source_dir/../shared/data/ixi10
 tmp=$(mktemp -d)
+mkdir -p "$tmp/alone" "$tmp/bad" "$tmp/c" "$tmp/k" "$tmp/one"  # output folders (runs do not create them)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 command -v mpirun > /dev/null || fail "mpirun not found (scripts/setup installs openmpi-bin)"

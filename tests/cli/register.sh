@@ -5,6 +5,7 @@ set -euo pipefail
 alinea=$1
 data=/usr/share/doc/insighttoolkit5-examples/examples/Data
 tmp=$(mktemp -d)
+mkdir -p "$tmp/t1" "$tmp/t2" "$tmp/again" "$tmp/acc" "$tmp/back" "$tmp/bad"  # output folders (runs do not create them)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
@@ -69,6 +70,7 @@ nib.save(nib.Nifti1Image(blob(0), np.diag([2.0, 2.0, 2.0, 1.0])), sys.argv[1] + 
 nib.save(nib.Nifti1Image(moving, np.diag([2.0, 2.0, 2.0, 1.0])), sys.argv[1] + "/nan_moving.nii.gz")
 PY
 for metric in mi ssd ncc lncc; do
+  mkdir -p "$tmp/nan_$metric"
   "$alinea" register -f "$tmp/nan_fixed.nii.gz" -m "$tmp/nan_moving.nii.gz" -o "$tmp/nan_$metric/" --no-qc \
     --transform translation --metric $metric --levels 2x1 --smoothing 1x0vox --iterations 30x20 \
     >/dev/null 2>"$tmp/nan_err" || { cat "$tmp/nan_err"; fail "NaN voxels with $metric: register failed"; }

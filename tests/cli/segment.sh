@@ -8,6 +8,7 @@ alinea=$1
 source_dir=$2
 ixi=$source_dir/../shared/data/ixi10
 tmp=$(mktemp -d)
+mkdir -p "$tmp/again" "$tmp/out" "$tmp/prob"  # output folders (runs do not create them)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 

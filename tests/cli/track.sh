@@ -8,6 +8,7 @@ alinea=$1
 source_dir=$2
 data=$source_dir/../shared/data/itksnap-4d
 tmp=$(mktemp -d)
+mkdir -p "$tmp/list" "$tmp/out" "$tmp/seq"  # output folders (runs do not create them)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 

@@ -137,7 +137,17 @@ with open(os.path.join(out, "good2d.png"), "wb") as f:
 write("truncated.png", png[: len(png) // 2], "PNG")
 write("huge.png", b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 40000, 40000, 16, 0, 0, 0, 0)) +
       chunk(b"IDAT", zlib.compress(png_rows)) + chunk(b"IEND", b""), "PNG")
-write("image.mha", b"ObjectType = Image\n", "unknown image format")
+write("image.xyz", b"ObjectType = Image\n", "unknown image format")
+# The formats read through ITK: a header with nothing in it, absurd sizes, a header
+# whose data is missing, a NRRD that contradicts itself.
+write("image.mha", b"ObjectType = Image\n", "MetaImage")
+write("absurd.mha", b"ObjectType = Image\nNDims = 3\nDimSize = 100000 100000 100000\nElementType = MET_FLOAT\n"
+      b"ElementDataFile = LOCAL\n", "absurd image size")
+write("short.mha", b"ObjectType = Image\nNDims = 3\nDimSize = 300 300 300\nElementType = MET_SHORT\n"
+      b"ElementDataFile = LOCAL\n" + b"\0" * 100, "the file holds only")
+write("nodata.mhd", b"ObjectType = Image\nNDims = 2\nDimSize = 4 4\nElementType = MET_UCHAR\n"
+      b"ElementDataFile = missing.raw\n", "nodata.mhd")
+write("contradiction.nrrd", b"NRRD0004\ntype: float\ndimension: 3\nsizes: 2 2\nencoding: raw\n\n" + b"\0" * 32, "NRRD")
 os.makedirs(os.path.join(out, "folder.nii"), exist_ok=True)
 cases.append(("folder.nii", "folder", "info"))
 

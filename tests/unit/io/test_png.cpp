@@ -53,6 +53,11 @@ TEST_F(Png, RgbIsReadAsGrey) {
     const ScalarImage<2> grey = read_png(path("rgb.png"));
     // Grey colours stay (up to libpng's rounding in linear light).
     for (int i = 0; i < 4; ++i) EXPECT_NEAR(grey[i], rgb[3 * i], 1.0) << i;
+    // Grey saved as RGB loses nothing as grey; one coloured pixel makes it a colour image.
+    EXPECT_FALSE(read_png_info(path("rgb.png")).colour);
+    rgb[10] = 41;
+    write_png_rgb(path("colour.png"), 2, 2, rgb);
+    EXPECT_TRUE(read_png_info(path("colour.png")).colour);
 }
 
 // A 16-bit grey PNG as other programs write it: no gAMA chunk. Its values must come
