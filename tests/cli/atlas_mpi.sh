@@ -46,6 +46,7 @@ fi
 "$alinea" --version | grep -q "with MPI" || fail "alinea --version does not say whether it has MPI"
 
 for n in 1 2 3; do
+  mkdir -p "$tmp/np$n"
   "${mpi[@]}" -np $n "$alinea" atlas "${args[@]}" --threads 1 -o "$tmp/np$n/"
   same_as "$tmp/np$n" "$tmp/one" "$n rank(s) against one process"
   /usr/bin/python3 -c "import json, sys; log = json.load(open(sys.argv[1])); assert log['ranks'] == $n and len(set(log['rank_of_subject'])) == min($n, 3), log['rank_of_subject']" \
