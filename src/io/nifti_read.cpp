@@ -37,24 +37,14 @@ T load(const std::uint8_t* p, bool swapped) {
 // the loop so each loop is a straight, vectorisable conversion.
 template <class F>
 void for_each_value(PixelType type, const std::uint8_t* src, Index n, bool swapped, F&& f) {
-    const auto run = [&]<class T>(T) {
+    visit_pixel_type(type, [&]<class T>(T) {
         constexpr Index step = sizeof(T);
         if (!swapped) {
             for (Index i = 0; i < n; ++i) f(i, load<T>(src + i * step, false));
         } else {
             for (Index i = 0; i < n; ++i) f(i, load<T>(src + i * step, true));
         }
-    };
-    switch (type) {
-        case PixelType::u8: return run(std::uint8_t{});
-        case PixelType::i8: return run(std::int8_t{});
-        case PixelType::u16: return run(std::uint16_t{});
-        case PixelType::i16: return run(std::int16_t{});
-        case PixelType::u32: return run(std::uint32_t{});
-        case PixelType::i32: return run(std::int32_t{});
-        case PixelType::f32: return run(float{});
-        case PixelType::f64: return run(double{});
-    }
+    });
 }
 
 // n voxels to dst[i * stride], scaled as the header says.

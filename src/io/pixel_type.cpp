@@ -28,24 +28,11 @@ constexpr std::array<PixelTypeName, 22> kNames{{
     {PixelType::f32, "f32"},    {PixelType::f64, "f64"},
 }};
 
-template <class T>
-constexpr std::pair<double, double> range_of() {
-    return {static_cast<double>(std::numeric_limits<T>::lowest()),
-            static_cast<double>(std::numeric_limits<T>::max())};
-}
-
 std::pair<double, double> range(PixelType type) {
-    switch (type) {
-        case PixelType::u8: return range_of<std::uint8_t>();
-        case PixelType::i8: return range_of<std::int8_t>();
-        case PixelType::u16: return range_of<std::uint16_t>();
-        case PixelType::i16: return range_of<std::int16_t>();
-        case PixelType::u32: return range_of<std::uint32_t>();
-        case PixelType::i32: return range_of<std::int32_t>();
-        case PixelType::f32: return range_of<float>();
-        case PixelType::f64: return range_of<double>();
-    }
-    return range_of<double>();
+    return visit_pixel_type(type, []<class T>(T) {
+        return std::pair{static_cast<double>(std::numeric_limits<T>::lowest()),
+                         static_cast<double>(std::numeric_limits<T>::max())};
+    });
 }
 
 }  // namespace

@@ -29,22 +29,12 @@ T to_stored(float v) {
 
 // n floats from src[i * stride] stored as `type` at dst (native byte order).
 inline void store(PixelType type, const float* src, Index n, Index stride, std::uint8_t* dst) {
-    const auto run = [&]<class T>(T) {
+    visit_pixel_type(type, [&]<class T>(T) {
         for (Index i = 0; i < n; ++i) {
             const T v = to_stored<T>(src[i * stride]);
             std::memcpy(dst + i * static_cast<Index>(sizeof(T)), &v, sizeof(T));
         }
-    };
-    switch (type) {
-        case PixelType::u8: return run(std::uint8_t{});
-        case PixelType::i8: return run(std::int8_t{});
-        case PixelType::u16: return run(std::uint16_t{});
-        case PixelType::i16: return run(std::int16_t{});
-        case PixelType::u32: return run(std::uint32_t{});
-        case PixelType::i32: return run(std::int32_t{});
-        case PixelType::f32: return run(float{});
-        case PixelType::f64: return run(double{});
-    }
+    });
 }
 
 }  // namespace alinea::io
