@@ -1,7 +1,7 @@
 // alinea apply: resample an image through a chain of transforms onto a reference grid.
 #include "commands.hpp"
-#include "input_notes.hpp"
 #include "dimension.hpp"
+#include "input_notes.hpp"
 #include "outputs.hpp"
 
 #include "alinea/error.hpp"

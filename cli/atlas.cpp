@@ -38,7 +38,8 @@ struct AtlasCliOptions {
     std::vector<std::string> subjects, labels;
     std::string prefix, initial_template, average = "normalized-mean", sharpen = "laplacian";
     int iterations = 4, threads = 0;
-    bool rigid_update = true, parallel = true, warm_start = true, resume = false, qc = true, quiet = false;
+    bool rigid_update = true, parallel = true, warm_start = true, resume = false, qc = true;
+    ProgressMode progress = ProgressMode::text;
     std::vector<std::string> plan_tokens;
 };
 
@@ -46,21 +47,26 @@ struct AtlasCliOptions {
 // several); rank 0 reports the iterations.
 class AtlasProgress final : public ApplicationProgress<AtlasObserver> {
 public:
-    AtlasProgress(bool quiet, bool parallel, const Communicator& ranks)
-        : ApplicationProgress(quiet || parallel || ranks.size() > 1), quiet_lines_(quiet), lead_(ranks.rank() == 0),
+    // Registrations in parallel (or on several ranks) would interleave their levels.
+    AtlasProgress(ProgressMode mode, bool parallel, const Communicator& ranks)
+        : ApplicationProgress(mode, parallel || ranks.size() > 1 ? ProgressMode::quiet : mode),
+          lead_(ranks.rank() == 0), rank_(ranks.rank()),
           prefix_(ranks.size() > 1 ? "rank " + std::to_string(ranks.rank()) + ": " : "") {}
     void registration_started(int iteration, std::size_t subject, std::size_t subjects, const std::string& name) override {
-        if (!quiet_lines_)
-            std::printf("%siteration %d: subject %zu/%zu %s\n", prefix_.c_str(), iteration, subject + 1, subjects, name.c_str());
-        std::fflush(stdout);
+        say(prefix_ + "iteration " + std::to_string(iteration) + ": subject " + std::to_string(subject + 1) + "/" +
+                std::to_string(subjects) + " " + name,
+            "subject", {{"iteration", iteration}, {"subject", subject + 1}, {"subjects", subjects}, {"name", name},
+                        {"rank", rank_}});
     }
     void averaging_started(int iteration) override {
-        if (!quiet_lines_ && lead_) std::printf("iteration %d: shape update and average\n", iteration);
-        std::fflush(stdout);
+        if (lead_) say("iteration " + std::to_string(iteration) + ": shape update and average", "average",
+                       {{"iteration", iteration}});
     }
+    using ApplicationProgress::say;
 
 private:
-    bool quiet_lines_, lead_;
+    bool lead_;
+    int rank_;
     std::string prefix_;
 };
 
@@ -257,7 +263,8 @@ void run(const AtlasCliOptions& o, const std::string& command, const Communicato
         } catch (const Error& e) {
             throw Error(log_path + ": " + e.what());
         }
-        if (!o.quiet) std::printf("resuming after iteration %d of %d\n", static_cast<int>(done), o.iterations);
+        ProgressPrinter(o.progress).say("resuming after iteration " + std::to_string(done) + " of " +
+                                            std::to_string(o.iterations), "resume", {{"after_iteration", done}});
         auto kept = log["iterations"];
         log["iterations"] = nlohmann::json::array();
         for (int k = 0; k < done; ++k) log["iterations"].push_back(kept.at(k));
@@ -292,7 +299,7 @@ void run(const AtlasCliOptions& o, const std::string& command, const Communicato
     // exactly what an uninterrupted one had), and is complete once the log says so.
     // Each rank writes its own subjects' maps (staged); rank 0 then writes the
     // template and the log, and commits the maps.
-    AtlasProgress progress(o.quiet, o.parallel, ranks);
+    AtlasProgress progress(o.progress, o.parallel, ranks);
     const bool warps = options.plan.deformable.has_value();
     for (int k = static_cast<int>(done) + 1; k <= o.iterations; ++k) {
         const ScalarImage<D> current = read_image<D>(files.iteration_template(k - 1));
@@ -320,10 +327,17 @@ void run(const AtlasCliOptions& o, const std::string& command, const Communicato
         }
         ranks.barrier();  // the iteration is complete on disk
         const AtlasIterationFigures& f = it.figures;
-        if (!o.quiet && lead)
-            std::printf("iteration %d done in %.1f s: shape update %.3f mm (velocity %.3f mm), mean metric %.5g, "
-                        "template change %.4f\n",
-                        k, f.seconds, f.shape_update_mm, f.velocity_update_mm, f.mean_metric, f.template_change);
+        if (lead) {
+            char line[200];
+            std::snprintf(line, sizeof line,
+                          "iteration %d done in %.1f s: shape update %.3f mm (velocity %.3f mm), mean metric %.5g, "
+                          "template change %.4f",
+                          k, f.seconds, f.shape_update_mm, f.velocity_update_mm, f.mean_metric, f.template_change);
+            progress.say(line, "iteration_done",
+                         {{"iteration", k}, {"seconds", f.seconds}, {"shape_update_mm", f.shape_update_mm},
+                          {"velocity_update_mm", f.velocity_update_mm}, {"mean_metric", f.mean_metric},
+                          {"template_change", f.template_change}});
+        }
     }
 
     // The final maps, from the files (the same whether this run made them or resumed);
@@ -337,9 +351,10 @@ void run(const AtlasCliOptions& o, const std::string& command, const Communicato
         mappings, grid, labels, probabilities ? &probabilities->labels : nullptr, team);
     if (lead) write_final_outputs<D>(o, files, codes, final_template, probabilities, variability, log);
     ranks.barrier();  // done only once the outputs are
-    if (!o.quiet && lead)
-        std::printf("done: %stemplate.nii.gz from %zu subjects; maps in %slog.json\n", o.prefix.c_str(), count,
-                    o.prefix.c_str());
+    if (lead)
+        progress.say("done: " + o.prefix + "template.nii.gz from " + std::to_string(count) + " subjects; maps in " +
+                         o.prefix + "log.json",
+                     "done", {{"template", o.prefix + "template.nii.gz"}, {"subjects", count}});
 }
 
 // `--iterations N` before the first --transform counts template updates; after it, it
@@ -408,7 +423,7 @@ void add_atlas_command(CLI::App& app) {
     cmd->add_flag("--resume", o->resume, "Continue from the last complete iteration of PREFIXlog.json");
     cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->add_flag("!--no-qc", o->qc, "Do not write the QC picture");
-    cmd->add_flag("-q,--quiet", o->quiet, "No progress output");
+    add_progress_options(*cmd, o->progress);
     cmd->allow_extras();
     cmd->footer("--iterations N (before the stage options): template updates (default 4).\n"
                 "Per-subject registrations (template fixed, subject moving): the stage options of `alinea register`\n"

@@ -1,8 +1,8 @@
 // alinea convert: an image in another format or voxel type, with a warning for what the
 // type cannot hold.
 #include "commands.hpp"
-#include "input_notes.hpp"
 #include "dimension.hpp"
+#include "input_notes.hpp"
 #include "outputs.hpp"
 
 #include "alinea/error.hpp"

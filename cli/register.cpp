@@ -1,7 +1,7 @@
 // alinea register: read the images, run the plan through the library, write the results.
 #include "commands.hpp"
-#include "input_notes.hpp"
 #include "dimension.hpp"
+#include "input_notes.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
 
@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 
 namespace alinea::cli {
@@ -23,7 +24,8 @@ namespace {
 struct RegisterOptions {
     std::string fixed, moving, prefix, fixed_mask, moving_mask;
     std::string init = "identity";  // an initial alignment mode, or a transform file
-    bool qc = true, quiet = false;
+    bool qc = true;
+    ProgressMode progress = ProgressMode::text;
     int threads = 0;
     RegistrationPlan plan;
     std::string command;
@@ -47,7 +49,7 @@ void run(const RegisterOptions& o) {
     for (const auto& [image, path] : {std::pair{&fixed, &o.fixed}, std::pair{&moving, &o.moving}})
         if (const std::string problem = content_problem(*image); !problem.empty())
             throw Error(*path + ": the image " + problem);
-        else if (const Index bad = count_nonfinite(*image); bad > 0 && !o.quiet)
+        else if (const Index bad = count_nonfinite(*image); bad > 0 && o.progress != ProgressMode::quiet)
             std::fprintf(stderr, "alinea: warning: %s: %lld non-finite voxels (NaN or inf), treated as missing data\n",
                          path->c_str(), static_cast<long long>(bad));
     const auto fixed_mask = read_mask(o.fixed_mask, fixed, "fixed");
@@ -56,7 +58,7 @@ void run(const RegisterOptions& o) {
                                  moving_mask ? &*moving_mask : nullptr};
     if (!is_initial_alignment_spec(o.init)) inputs.initial_affine = read_linear_transform<D>(o.init);
 
-    ProgressPrinter progress(o.quiet);
+    ProgressPrinter progress(o.progress, outline_of<D>(o.plan, fixed.voxel_count()));
     RegistrationResult<D> result = register_images(inputs, o.plan, progress);
     if (result.deformation) result.deformation->velocity = {};  // not written: free it before writing the rest
 
@@ -64,14 +66,21 @@ void run(const RegisterOptions& o) {
                               .codes = is_nifti_path(o.fixed) ? read_nifti_codes(o.fixed) : NiftiCodes{},
                               .qc_picture = o.qc, .threads = omp_get_max_threads()};
     write_registration_outputs(o.prefix, result, fixed, moving, record);
-    if (!o.quiet) {
-        if (const auto& d = result.deformation)
-            std::printf("deformation: Jacobian determinant %.3g .. %.3g, %lld voxels folded; inverse residual %.3g mm\n",
-                        d->jacobian.min, d->jacobian.max, static_cast<long long>(d->jacobian.folded),
-                        d->inverse_residual);
-        std::printf("done in %.2f s; outputs %saffine.txt, %swarped.nii.gz, %slog.json ...\n", result.seconds,
-                    o.prefix.c_str(), o.prefix.c_str(), o.prefix.c_str());
+    char line[300];
+    if (const auto& d = result.deformation) {
+        std::snprintf(line, sizeof line,
+                      "deformation: Jacobian determinant %.3g .. %.3g, %lld voxels folded; inverse residual %.3g mm",
+                      d->jacobian.min, d->jacobian.max, static_cast<long long>(d->jacobian.folded), d->inverse_residual);
+        progress.say(line, "deformation", {{"jacobian_min", d->jacobian.min}, {"jacobian_max", d->jacobian.max},
+                                           {"folded_voxels", d->jacobian.folded},
+                                           {"inverse_residual_mm", d->inverse_residual}});
     }
+    std::snprintf(line, sizeof line, "done in %.2f s; outputs %saffine.txt, %swarped.nii.gz, %slog.json ...", result.seconds,
+                  o.prefix.c_str(), o.prefix.c_str(), o.prefix.c_str());
+    std::vector<std::string> written;
+    for (const std::string& name : registration_output_names(o.prefix))
+        if (std::filesystem::exists(name)) written.push_back(name);
+    progress.say(line, "done", {{"seconds", result.seconds}, {"outputs", written}});
 }
 
 }  // namespace
@@ -94,7 +103,7 @@ void add_register_command(CLI::App& app) {
         ->capture_default_str();
     cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->add_flag("!--no-qc", o->qc, "Do not write the QC picture");
-    cmd->add_flag("-q,--quiet", o->quiet, "No progress output");
+    add_progress_options(*cmd, o->progress);
     cmd->allow_extras();  // the stage options, parsed in order by the plan
     cmd->footer(registration_plan_help());
     cmd->callback([o, cmd] {
@@ -109,7 +118,8 @@ void add_register_command(CLI::App& app) {
         if (!init_is_mode) inputs.push_back(o->init);
         check_outputs_spare_inputs(inputs, registration_output_names(o->prefix));
         check_output_prefix(o->prefix);
-        if (!o->quiet) for (const std::string& image : {o->fixed, o->moving}) warn_if_colour(image);
+        if (o->progress != ProgressMode::quiet)
+            for (const std::string& image : {o->fixed, o->moving}) warn_if_colour(image);
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->fixed), [&]<int D>() {
             if (image_dimension(o->moving) != D)

@@ -1,8 +1,8 @@
 // alinea resample: an image on a grid of another voxel size (or another image's grid),
 // anti-aliased when coarser.
 #include "commands.hpp"
-#include "input_notes.hpp"
 #include "dimension.hpp"
+#include "input_notes.hpp"
 #include "outputs.hpp"
 
 #include "alinea/error.hpp"

@@ -1,8 +1,8 @@
 // alinea segment: label a target image from labelled atlases: register each atlas to
 // the target (or take its transform), carry its labels over, fuse them.
 #include "commands.hpp"
-#include "input_notes.hpp"
 #include "dimension.hpp"
+#include "input_notes.hpp"
 #include "outputs.hpp"
 #include "progress.hpp"
 
@@ -31,7 +31,8 @@ struct SegmentOptions {
     std::string target, target_mask, prefix, fusion;
     std::vector<std::vector<std::string>> atlases;  // IMAGE LABELS [TRANSFORM...] per --atlas
     LabelFusionOptions fusion_options;
-    bool posteriors = false, save_atlases = false, qc = true, quiet = false;
+    bool posteriors = false, save_atlases = false, qc = true;
+    ProgressMode progress = ProgressMode::text;
     int threads = 0;
     std::vector<std::string> plan_tokens;
 };
@@ -40,15 +41,17 @@ struct SegmentOptions {
 class SegmentProgress final : public ApplicationProgress<SegmentationObserver> {
 public:
     using ApplicationProgress::ApplicationProgress;
+    using ApplicationProgress::say;
     void atlas_started(std::size_t atlas, std::size_t atlases, const std::string& name) override {
-        if (!quiet_) std::printf("atlas %zu/%zu: %s\n", atlas + 1, atlases, name.c_str());
+        say("atlas " + std::to_string(atlas + 1) + "/" + std::to_string(atlases) + ": " + name, "atlas",
+            {{"atlas", atlas + 1}, {"atlases", atlases}, {"name", name}});
     }
     void atlas_failed(std::size_t atlas, const std::string& name, const std::string& message) override {
         std::fprintf(stderr, "alinea: warning: atlas %zu (%s) left out: %s\n", atlas + 1, name.c_str(), message.c_str());
     }
     void fusion_started(FusionMethod method, std::size_t atlases) override {
-        if (!quiet_) std::printf("fusion: %s of %zu atlases\n", to_string(method).c_str(), atlases);
-        std::fflush(stdout);
+        say("fusion: " + to_string(method) + " of " + std::to_string(atlases) + " atlases", "fusion",
+            {{"method", to_string(method)}, {"atlases", atlases}});
     }
 };
 
@@ -114,7 +117,7 @@ void run(SegmentOptions& o, std::string command) {
                format_number(options.fusion.consensus);
     for (const std::string& t : plan_tokens(options.plan)) command += " " + t;
 
-    SegmentProgress progress(o.quiet);
+    SegmentProgress progress(o.progress);
     Segmentation<D> s = segment_image<D>(target, atlases, options, mask ? &*mask : nullptr, progress);
 
     const NiftiCodes codes = is_nifti_path(o.target) ? read_nifti_codes(o.target) : NiftiCodes{};
@@ -178,12 +181,16 @@ void run(SegmentOptions& o, std::string command) {
     log["threads"] = omp_get_max_threads();
     write_text_file(out(o.prefix + "log.json"), log.dump(2) + "\n");
     out.commit();
-    if (!o.quiet)
-        std::printf("done: %zu labels from %zu atlases (%s, %lld voxels fused) in %.1f s + %.1f s; outputs %slabels.nii.gz, "
-                    "%svolumes.csv, %slog.json ...\n",
-                    fused.label_values.size() - 1, s.atlases.size(), to_string(options.fusion.method).c_str(),
-                    static_cast<long long>(fused.fused_voxels), s.registration_seconds, s.fusion_seconds,
-                    o.prefix.c_str(), o.prefix.c_str(), o.prefix.c_str());
+    char line[400];
+    std::snprintf(line, sizeof line,
+                  "done: %zu labels from %zu atlases (%s, %lld voxels fused) in %.1f s + %.1f s; outputs %slabels.nii.gz, "
+                  "%svolumes.csv, %slog.json ...",
+                  fused.label_values.size() - 1, s.atlases.size(), to_string(options.fusion.method).c_str(),
+                  static_cast<long long>(fused.fused_voxels), s.registration_seconds, s.fusion_seconds,
+                  o.prefix.c_str(), o.prefix.c_str(), o.prefix.c_str());
+    progress.say(line, "done", {{"labels", fused.label_values.size() - 1}, {"atlases", s.atlases.size()},
+                                {"registration_seconds", s.registration_seconds}, {"fusion_seconds", s.fusion_seconds},
+                                {"outputs", o.prefix + "labels.nii.gz"}});
 }
 
 }  // namespace
@@ -224,7 +231,7 @@ void add_segment_command(CLI::App& app) {
                   "(PREFIXatlasK_transformN.*, to give back after --atlas IMAGE LABELS)");
     cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->add_flag("!--no-qc", o->qc, "Do not write the QC picture");
-    cmd->add_flag("-q,--quiet", o->quiet, "No progress output");
+    add_progress_options(*cmd, o->progress);
     cmd->allow_extras();  // the registration stages, as for `register`
     cmd->footer("Atlas registrations: the stage options of `alinea register` (default: --transform rigid "
                 "--transform affine --transform diffeo).\n"
@@ -235,7 +242,7 @@ void add_segment_command(CLI::App& app) {
         o->plan_tokens = cmd->remaining();
         if (!o->plan_tokens.empty()) parse_registration_plan(o->plan_tokens);  // bad stage options fail now
         check_output_prefix(o->prefix);
-        if (!o->quiet) warn_if_colour(o->target);
+        if (o->progress != ProgressMode::quiet) warn_if_colour(o->target);
         std::string command = "alinea segment -i " + o->target + " -o " + o->prefix;
         for (const auto& a : o->atlases) {
             command += " --atlas";

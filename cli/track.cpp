@@ -29,7 +29,8 @@ struct TrackOptions {
     std::string labels, prefix, mode = "hybrid", motion = "small";
     int reference = 1;  // counted from 1
     double mask_dilation = 10;
-    bool quiet = false, frames_in_parallel = true;
+    bool frames_in_parallel = true;
+    ProgressMode progress = ProgressMode::text;
     int threads = 0;
     std::vector<std::string> plan_tokens;
 };
@@ -37,8 +38,10 @@ struct TrackOptions {
 class TrackProgress final : public ApplicationProgress<TrackingObserver> {
 public:
     using ApplicationProgress::ApplicationProgress;
+    using ApplicationProgress::say;
     void registration_started(std::size_t frame, std::size_t target, const std::string& what) override {
-        if (!quiet_) std::printf("frame %zu -> %zu (%s)\n", frame + 1, target + 1, what.c_str());
+        say("frame " + std::to_string(frame + 1) + " -> " + std::to_string(target + 1) + " (" + what + ")", "frame",
+            {{"frame", frame + 1}, {"target", target + 1}, {"what", what}});
     }
 };
 
@@ -77,7 +80,7 @@ void run(const TrackOptions& o, std::string command) {
     options.frames_in_parallel = o.frames_in_parallel;
     for (const std::string& t : plan_tokens(options.plan)) command += " " + t;
 
-    TrackProgress progress(o.quiet);
+    TrackProgress progress(o.progress);
     const Tracking<D> tracking = track_labels<D>(frames, k, labels, options, progress);
 
     const NiftiCodes codes = is_nifti_path(o.series[0]) ? read_nifti_codes(o.series[0]) : NiftiCodes{};
@@ -146,9 +149,12 @@ void run(const TrackOptions& o, std::string command) {
     log["threads"] = omp_get_max_threads();
     write_text_file(out(o.prefix + "log.json"), log.dump(2) + "\n");
     out.commit();
-    if (!o.quiet)
-        std::printf("done: %zu labels through %zu frames in %.1f s; outputs %smeasures.csv, %splot.png, %slog.json ...\n",
-                    reference.size(), n, tracking.seconds, o.prefix.c_str(), o.prefix.c_str(), o.prefix.c_str());
+    char line[300];
+    std::snprintf(line, sizeof line,
+                  "done: %zu labels through %zu frames in %.1f s; outputs %smeasures.csv, %splot.png, %slog.json ...",
+                  reference.size(), n, tracking.seconds, o.prefix.c_str(), o.prefix.c_str(), o.prefix.c_str());
+    progress.say(line, "done", {{"labels", reference.size()}, {"frames", n}, {"seconds", tracking.seconds},
+                                {"outputs", o.prefix + "measures.csv"}});
 }
 
 }  // namespace
@@ -180,7 +186,7 @@ void add_track_command(CLI::App& app) {
     cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->add_flag("!--no-parallel-frames", o->frames_in_parallel,
                   "Register one frame at a time with every thread (default: one frame per thread; same result)");
-    cmd->add_flag("-q,--quiet", o->quiet, "No progress output");
+    add_progress_options(*cmd, o->progress);
     cmd->allow_extras();
     cmd->footer("Frames are counted from 1. Each frame's transform maps its grid to the reference frame (ANTs\n"
                 "order), and its labels are the reference labels resampled once through it. measures.csv:\n"

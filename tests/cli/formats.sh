@@ -178,7 +178,8 @@ for image, dtype in (("f32", np.float32), ("i16", np.int16), ("u8_2d", np.uint8)
                                      capture_output=True, text=True).stdout)
     want = "float32" if dtype == np.float32 else np.dtype(dtype).name
     assert info["data_type"] == want and info["format"] == "NRRD", info
-    print(f"{image}: NIfTI -> MHA -> MHD -> NRRD -> NHDR -> NIfTI, and the NIfTI pair, keep {np.dtype(dtype).name} voxels and the affine")
+    pair = ", and the NIfTI pair," if image != "u8_2d" else ""
+    print(f"{image}: NIfTI -> MHA -> MHD -> NRRD -> NHDR -> NIfTI{pair} keep {np.dtype(dtype).name} voxels and the affine")
 PY
 # A pair's data file arrives with its header, and no staging folder stays behind.
 [ -f "$tmp/f32_chain_mhd.raw" ] || fail "the data file of the .mhd is missing"
