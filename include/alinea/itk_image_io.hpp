@@ -1,9 +1,8 @@
 #pragma once
 // Images in the formats ITK's IO modules know: MetaImage (.mha, .mhd), NRRD (.nrrd,
-// .nhdr) and VTK structured points (.vtk; no orientation) read and written; Analyze 7.5
-// and NIfTI pairs (.hdr, .img), TIFF (.tif, .tiff) and DICOM (a .dcm file, or a folder
-// holding one series) read only (ITK 5.2's NIfTI pair writer fails from a buffer, and
-// new Analyze files are best not made). The geometry is exactly what ITK reports; ITK's physical space is LPS
+// .nhdr), Analyze 7.5 and NIfTI pairs (.hdr/.img; written as a NIfTI-1 pair, as ITK
+// does) and VTK structured points (.vtk; no orientation) read and written; TIFF (.tif,
+// .tiff) and DICOM (a .dcm file, or a folder holding one series) read only. The geometry is exactly what ITK reports; ITK's physical space is LPS
 // like Alinea's, so nothing is flipped. Only src/io/itk_image_io.cpp includes ITK; a
 // build without ITK has the same functions, which say what is missing.
 #include "alinea/image.hpp"

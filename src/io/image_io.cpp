@@ -22,7 +22,7 @@ Format format_of(const std::string& path) {
 }  // namespace
 
 std::string supported_image_formats() {
-    return ".nii, .nii.gz, .png, .mha, .mhd, .nrrd, .nhdr, .hdr/.img (Analyze), .vtk, .tif (read), "
+    return ".nii, .nii.gz, .png, .mha, .mhd, .nrrd, .nhdr, .hdr/.img (Analyze or NIfTI pair), .vtk, .tif (read), "
            "a DICOM file or folder (read)";
 }
 

@@ -51,7 +51,7 @@ struct Kind {
 constexpr Kind kinds[] = {
     {".mha", "MetaImage", Reader::meta, true},        {".mhd", "MetaImage", Reader::meta, true},
     {".nrrd", "NRRD", Reader::nrrd, true},            {".nhdr", "NRRD", Reader::nrrd, true},
-    {".hdr", "Analyze/NIfTI pair", Reader::analyze, false},
+    {".hdr", "Analyze/NIfTI pair", Reader::analyze, true},
     {".img", "Analyze/NIfTI pair", Reader::analyze, false},
     {".vtk", "VTK", Reader::vtk, true},               {".tif", "TIFF", Reader::tiff, false},
     {".tiff", "TIFF", Reader::tiff, false},           {".dcm", "DICOM", Reader::dicom, false},
