@@ -125,9 +125,11 @@ void ProgressPrinter::iteration_done(const IterationEvent& e) {
                            {"level", e.level + 1}, {"levels", e.levels}, {"iteration", e.iteration},
                            {"max_iterations", e.max_iterations}, {"metric", e.value},
                            {"elapsed_seconds", elapsed}, {"seconds_left", left}});
-    std::printf("%s  level %d/%d  iteration %d/%d  metric %.6g  %s so far, at most %s left%s", terminal_ ? "\r" : "",
-                e.level + 1, e.levels, e.iteration, e.max_iterations, e.value, duration(elapsed).c_str(),
-                duration(left).c_str(), terminal_ ? "   " : "\n");
+    // The first iterations of a level include its set-up: too early for an estimate.
+    const std::string estimate = e.iteration < 3 ? "" : ", at most " + duration(left) + " left";
+    std::printf("%s  level %d/%d  iteration %d/%d  metric %.6g  %s so far%s%s", terminal_ ? "\r" : "", e.level + 1,
+                e.levels, e.iteration, e.max_iterations, e.value, duration(elapsed).c_str(), estimate.c_str(),
+                terminal_ ? "   " : "\n");
     std::fflush(stdout);
     live_line_open_ = terminal_;
 }
