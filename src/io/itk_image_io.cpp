@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <regex>
@@ -267,6 +268,27 @@ Grid<3> grid_of(const Volume& volume) {
     return Grid<3>(size, direction * spacing.asDiagonal(), origin);
 }
 
+// Whether the voxels are in the file named (not in a data file it names): a .mha or a
+// .nrrd may name one too, and then the header's own length says nothing.
+bool data_in_header_file(const Source& s) {
+    if (s.files.size() != 1) return false;
+    switch (s.reader) {
+        case Reader::meta: {
+            const std::string data = static_cast<itk::MetaImageIO&>(*s.io).GetMetaImagePointer()->ElementDataFileName();
+            return data == "LOCAL" || data == "Local" || data == "local";
+        }
+        case Reader::nrrd: {  // the header ends at the first empty line
+            std::ifstream file(s.files[0], std::ios::binary);
+            std::string line;
+            for (int n = 0; n < 4096 && std::getline(file, line) && !line.empty() && line != "\r"; ++n)
+                if (line.starts_with("data file:") || line.starts_with("datafile:")) return false;
+            return true;
+        }
+        case Reader::analyze: return false;
+        default: return true;
+    }
+}
+
 // Refuses sizes that no file of this length could hold before anything is allocated
 // (gzip, the strongest compression these formats use, stays under 1:1100).
 void check_size(const std::string& path, const ImageFileInfo& info, const Source& s) {
@@ -275,9 +297,7 @@ void check_size(const std::string& path, const ImageFileInfo& info, const Source
     if (n[0] < 1 || n[1] < 1 || n[2] < 1 || values < 1 || values > max_voxels)
         throw file_error(path, "absurd image size " + std::to_string(n[0]) + " x " + std::to_string(n[1]) + " x " +
                                    std::to_string(n[2]) + " (x " + std::to_string(info.time_points * info.components) + ")");
-    const bool data_in_this_file = s.files.size() == 1 && (s.format != "MetaImage" || s.files[0].ends_with(".mha")) &&
-                                   (s.format != "NRRD" || s.files[0].ends_with(".nrrd")) && s.reader != Reader::analyze;
-    if (!data_in_this_file) return;
+    if (!data_in_header_file(s)) return;
     std::error_code ec;
     const auto bytes = fs::file_size(s.files[0], ec);
     const double needed = static_cast<double>(values) * io::bytes_per_voxel(info.pixel_type);

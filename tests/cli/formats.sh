@@ -210,6 +210,14 @@ cmp -s <("$alinea" info "$data/BrainProtonDensity3Slices.mha" | grep -v '^file')
        <("$alinea" info "$tmp/slices_back.mha" | grep -v '^file') || fail "an MHA -> VTK -> MHA round trip changed the image"
 expect_error "is read only here" "$alinea" convert -i "$tmp/f32.nii.gz" -o "$tmp/out.tif"
 expect_error "PNG can only hold 2-D images" "$alinea" convert -i "$tmp/one" -o "$tmp/slice.png"
+# A .mha or .nrrd may keep its voxels in a data file it names: its own small size is
+# then no sign of truncation (8 MB of voxels behind a 200-byte header).
+head -c 8000000 /dev/zero > "$tmp/big.raw"
+printf 'ObjectType = Image\nNDims = 3\nDimSize = 200 200 100\nElementType = MET_SHORT\nElementDataFile = big.raw\n' > "$tmp/detached.mha"
+printf 'NRRD0004\ntype: short\ndimension: 3\nsizes: 200 200 100\nencoding: raw\nendian: little\ndata file: big.raw\n\n' > "$tmp/detached.nrrd"
+for f in detached.mha detached.nrrd; do
+  "$alinea" info "$tmp/$f" | grep -q "size         200 200 100" || fail "$f with a named data file was not read"
+done
 printf 'ObjectType = Image\nNDims = 3\nDimSize = 100000 100000 100000\nElementType = MET_FLOAT\nElementDataFile = LOCAL\n' > "$tmp/absurd.mha"
 expect_error "absurd.mha: absurd image size" "$alinea" info "$tmp/absurd.mha"
 printf 'ObjectType = Image\nNDims = 3\nDimSize = 400 400 400\nElementType = MET_FLOAT\nElementDataFile = LOCAL\nxyz' > "$tmp/short.mha"
