@@ -78,6 +78,7 @@ void ProgressPrinter::close_live_line() {
 }
 
 void ProgressPrinter::stage_started(int stage, int stages, const std::string& description) {
+    const std::lock_guard lock(mutex_);
     if (mode_ == ProgressMode::quiet) return;
     if (mode_ == ProgressMode::json)
         return print_json({{"event", "stage"}, {"stage", stage + 1}, {"stages", stages}, {"description", description}});
@@ -110,6 +111,7 @@ double ProgressPrinter::seconds_left(const IterationEvent& e) const {
 }
 
 void ProgressPrinter::iteration_done(const IterationEvent& e) {
+    const std::lock_guard lock(mutex_);
     if (mode_ == ProgressMode::quiet) return;
     const auto now = Clock::now();
     if (mode_ == ProgressMode::text && !terminal_) {  // a log: a line when 10 s passed without one
@@ -135,6 +137,7 @@ void ProgressPrinter::iteration_done(const IterationEvent& e) {
 }
 
 void ProgressPrinter::level_done(const LevelReport& r) {
+    const std::lock_guard lock(mutex_);
     if (r.stage < static_cast<int>(outline_.stages.size()) &&
         r.level < static_cast<int>(outline_.stages[r.stage].size())) {
         const bool kind = outline_.deformable[r.stage];
@@ -157,6 +160,7 @@ void ProgressPrinter::level_done(const LevelReport& r) {
 }
 
 void ProgressPrinter::say(const std::string& text, const std::string& event, nlohmann::json fields) {
+    const std::lock_guard lock(mutex_);
     if (mode_ == ProgressMode::quiet) return;
     if (mode_ == ProgressMode::json) {
         fields["event"] = event;

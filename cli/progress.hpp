@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -52,6 +53,7 @@ private:
     double seconds_left(const IterationEvent& e) const;
     void close_live_line();
 
+    std::mutex mutex_;  // an application's lines come from its worker threads
     ProgressMode mode_;
     bool terminal_;
     RunOutline outline_;
