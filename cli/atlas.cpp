@@ -6,6 +6,7 @@
 #include "outputs.hpp"
 #include "progress.hpp"
 
+#include "alinea/application_reports.hpp"
 #include "alinea/atlas.hpp"
 #include "alinea/file_kind.hpp"
 #include "alinea/image_io.hpp"
@@ -38,7 +39,7 @@ struct AtlasCliOptions {
     std::vector<std::string> subjects, labels;
     std::string prefix, initial_template, average = "normalized-mean", sharpen = "laplacian";
     int iterations = 4, threads = 0;
-    bool rigid_update = true, parallel = true, warm_start = true, resume = false, qc = true;
+    bool rigid_update = true, parallel = true, warm_start = true, resume = false, qc = true, report = true;
     ProgressMode progress = ProgressMode::text;
     std::vector<std::string> plan_tokens;
 };
@@ -180,11 +181,36 @@ void write_final_outputs(const AtlasCliOptions& o, const Files<D>& files, const 
         write_slice_panels<D>(out(o.prefix + "qc.png"),
                               "Atlas of " + std::to_string(files.stems.size()) + " subjects, " +
                                   std::to_string(o.iterations) + " iterations",
-                              {{"initial mean (centres of mass)", &initial, false},
-                               {"template", &final_template, false},
-                               {"intensity SD across subjects", &sd, false},
-                               {"mean log det J (red: subjects larger)", &variability.log_jacobian_mean, true}});
+                              {{"initial mean (centres of mass)", &initial, false, "intensity"},
+                               {"template", &final_template, false, "intensity"},
+                               {"intensity SD across subjects", &sd, false, "SD (intensity)"},
+                               {"mean log det J", &variability.log_jacobian_mean, true, "log det J (> 0: subjects larger)"}});
         outputs.push_back(o.prefix + "qc.png");
+    }
+    if (o.report) {
+        const ScalarImage<D> initial = read_image<D>(files.iteration_template(0));
+        const ScalarImage<D> sd = read_image<D>(o.prefix + "intensity_sd.nii.gz");
+        AtlasReportInputs<D> a{initial, final_template, sd, variability, {}, files.stems, {}, {}};
+        double seconds = 0;
+        for (const auto& it : log["iterations"]) {
+            AtlasIterationFigures f;
+            f.iteration = it.at("iteration"), f.shape_update_mm = it.at("shape_update_mm");
+            f.velocity_update_mm = it.at("velocity_update_mm"), f.mean_metric = it.at("mean_metric");
+            f.template_change = it.at("template_change"), f.seconds = it.at("seconds");
+            seconds += f.seconds;
+            a.iterations.push_back(f);
+        }
+        if (!log["iterations"].empty()) a.final_metric = log["iterations"].back().at("metric").get<std::vector<double>>();
+        // The first subjects through their final maps, read back as written (any rank's).
+        const bool warps = std::filesystem::exists(files.warp(0));
+        for (std::size_t s = 0; s < std::min<std::size_t>(24, files.stems.size()); ++s) {
+            SubjectMapping<D> m{read_linear_transform<D>(files.affine(s)), {}};
+            if (warps) m.warp = read_nifti_vector<D>(files.warp(s));
+            a.subjects_in_template.push_back(warp_subject(read_image<D>(o.subjects[s]), grid, m));
+        }
+        std::string command = log.value("command", std::string());
+        write_text_file(out(o.prefix + "report.html"), atlas_report(a, {.command = command, .seconds = seconds, .warnings = {}}));
+        outputs.push_back(o.prefix + "report.html");
     }
     log["folded_voxels"] = variability.folded_voxels;
     log["outputs"] = outputs;
@@ -423,6 +449,7 @@ void add_atlas_command(CLI::App& app) {
     cmd->add_flag("--resume", o->resume, "Continue from the last complete iteration of PREFIXlog.json");
     cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->add_flag("!--no-qc", o->qc, "Do not write the QC picture");
+    cmd->add_flag("!--no-report", o->report, "Do not write PREFIXreport.html");
     add_progress_options(*cmd, o->progress);
     cmd->allow_extras();
     cmd->footer("--iterations N (before the stage options): template updates (default 4).\n"
@@ -468,7 +495,7 @@ void add_atlas_command(CLI::App& app) {
         inputs.push_back(o->initial_template);
         std::vector<std::string> outputs;
         for (const char* f : {"template.nii.gz", "intensity_sd.nii.gz", "logjac_mean.nii.gz", "logjac_sd.nii.gz",
-                              "probabilities.nii.gz", "labels.csv", "labels.nii.gz", "volumes.csv", "qc.png", "log.json"})
+                              "probabilities.nii.gz", "labels.csv", "labels.nii.gz", "volumes.csv", "qc.png", "report.html", "log.json"})
             outputs.push_back(o->prefix + f);
         for (int k = 0; k <= o->iterations; ++k) outputs.push_back(o->prefix + "iteration" + std::to_string(k) + "_template.nii.gz");
         for (const std::string& s : stems) {

@@ -8,9 +8,13 @@
 
 namespace alinea::cli {
 
+// "PATH: a colour image, converted to grey (luminance)", or "".
+inline std::string colour_note(const std::string& path) {
+    return !path.empty() && read_image_info(path).colour ? path + ": a colour image, converted to grey (luminance)" : "";
+}
+
 inline void warn_if_colour(const std::string& path) {
-    if (!path.empty() && read_image_info(path).colour)
-        std::fprintf(stderr, "alinea: warning: %s: a colour image, converted to grey (luminance)\n", path.c_str());
+    if (const std::string note = colour_note(path); !note.empty()) std::fprintf(stderr, "alinea: warning: %s\n", note.c_str());
 }
 
 }  // namespace alinea::cli

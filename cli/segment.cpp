@@ -12,7 +12,8 @@
 #include "alinea/label_measures.hpp"
 #include "alinea/option_spec.hpp"
 #include "alinea/parallel.hpp"
-#include "alinea/qc_picture.hpp"
+#include "alinea/application_reports.hpp"
+#include "alinea/label_picture.hpp"
 #include "alinea/segmentation.hpp"
 #include "alinea/transform_chain_file.hpp"
 
@@ -31,7 +32,7 @@ struct SegmentOptions {
     std::string target, target_mask, prefix, fusion;
     std::vector<std::vector<std::string>> atlases;  // IMAGE LABELS [TRANSFORM...] per --atlas
     LabelFusionOptions fusion_options;
-    bool posteriors = false, save_atlases = false, qc = true;
+    bool posteriors = false, save_atlases = false, qc = true, report = true;
     ProgressMode progress = ProgressMode::text;
     int threads = 0;
     std::vector<std::string> plan_tokens;
@@ -144,7 +145,7 @@ void run(SegmentOptions& o, std::string command) {
             csv << m.label << "," << m.voxels << "," << format_number(m.volume) << "\n";
         write_text_file(out(o.prefix + "volumes.csv"), csv.str());
     }
-    if (o.qc) write_label_picture(out(o.prefix + "qc.png"), target, fused.labels);
+    if (o.qc) write_label_picture(out(o.prefix + "qc.png"), "Segmentation of " + o.target, target, fused.labels);
 
     nlohmann::json log;
     log["command"] = command;
@@ -179,6 +180,21 @@ void run(SegmentOptions& o, std::string command) {
     log["failures"] = s.failures;
     log["registration_seconds"] = s.registration_seconds;
     log["threads"] = omp_get_max_threads();
+    if (o.report) {
+        std::vector<std::string> atlas_names;
+        for (const auto& files : o.atlases) {
+            std::string name;
+            for (const std::string& f : files) name += (name.empty() ? "" : " ") + f;
+            atlas_names.push_back(name);
+        }
+        const std::string note = colour_note(o.target);
+        write_text_file(out(o.prefix + "report.html"),
+                        segmentation_report<D>(s, target, o.target, atlas_names,
+                                               {.command = command,
+                                                .seconds = s.registration_seconds + s.fusion_seconds,
+                                                .warnings = note.empty() ? std::vector<std::string>{}
+                                                                         : std::vector<std::string>{note}}));
+    }
     write_text_file(out(o.prefix + "log.json"), log.dump(2) + "\n");
     out.commit();
     char line[400];
@@ -207,7 +223,7 @@ void add_segment_command(CLI::App& app) {
         ->expected(2, 64)
         ->required();
     cmd->add_option("-o,--output", o->prefix,
-                    "Output prefix: PREFIXlabels.nii.gz, PREFIXvolumes.csv, PREFIXqc.png, PREFIXlog.json")
+                    "Output prefix: PREFIXlabels.nii.gz, PREFIXvolumes.csv, PREFIXqc.png, PREFIXreport.html, PREFIXlog.json")
         ->required();
     cmd->add_option("--target-mask", o->target_mask, "Register and label only where this mask is > 0.5");
     cmd->add_option("--fusion", o->fusion,
@@ -231,6 +247,7 @@ void add_segment_command(CLI::App& app) {
                   "(PREFIXatlasK_transformN.*, to give back after --atlas IMAGE LABELS)");
     cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->add_flag("!--no-qc", o->qc, "Do not write the QC picture");
+    cmd->add_flag("!--no-report", o->report, "Do not write PREFIXreport.html");
     add_progress_options(*cmd, o->progress);
     cmd->allow_extras();  // the registration stages, as for `register`
     cmd->footer("Atlas registrations: the stage options of `alinea register` (default: --transform rigid "
@@ -249,7 +266,7 @@ void add_segment_command(CLI::App& app) {
             for (const std::string& f : a) command += " " + f;
         }
         std::vector<std::string> outputs{o->prefix + "labels.nii.gz", o->prefix + "volumes.csv", o->prefix + "log.json",
-                                         o->prefix + "qc.png", o->prefix + "posteriors.nii.gz"};
+                                         o->prefix + "qc.png", o->prefix + "report.html", o->prefix + "posteriors.nii.gz"};
         for (std::size_t k = 1; o->save_atlases && k <= o->atlases.size(); ++k) {
             const std::string stem = o->prefix + "atlas" + std::to_string(k) + "_";
             for (const char* name : {"labels.nii.gz", "transform0.nii.gz", "transform0.txt", "transform1.nii.gz",

@@ -8,7 +8,7 @@
 #include "alinea/output_set.hpp"
 #include "alinea/file_kind.hpp"
 #include "alinea/image_io.hpp"
-#include "alinea/line_plot.hpp"
+#include "alinea/application_reports.hpp"
 #include "alinea/option_spec.hpp"
 #include "alinea/parallel.hpp"
 #include "alinea/tracking.hpp"
@@ -29,7 +29,7 @@ struct TrackOptions {
     std::string labels, prefix, mode = "hybrid", motion = "small";
     int reference = 1;  // counted from 1
     double mask_dilation = 10;
-    bool frames_in_parallel = true;
+    bool frames_in_parallel = true, report = true;
     ProgressMode progress = ProgressMode::text;
     int threads = 0;
     std::vector<std::string> plan_tokens;
@@ -114,26 +114,19 @@ void run(const TrackOptions& o, std::string command) {
     std::ostringstream csv;
     csv << "frame,label,voxels,volume_mm3,centroid_x,centroid_y,centroid_z,displacement_mm,volume_change_percent\n";
     const auto number = [](double v) { return std::isfinite(v) ? format_number(v) : std::string("nan"); };
-    std::vector<LinePlot> plots{{"Volume over time", "frame", D == 3 ? "volume (mm³)" : "area (mm²)", {}},
-                                {"Centroid displacement from frame " + std::to_string(o.reference), "frame",
-                                 "displacement (mm)", {}}};
-    const auto& reference = tracking.frames[k].measures;
-    for (const auto& m : reference) plots[0].series.push_back({"label " + std::to_string(m.label), {}, {}});
-    plots[1].series = plots[0].series;
+    const std::size_t labels_tracked = tracking.frames[k].measures.size();
     const std::vector<TrackedMeasure> rows = tracked_measures(tracking);
     for (std::size_t r = 0; r < rows.size(); ++r) {
         const TrackedMeasure& m = rows[r];
         csv << m.frame + 1 << "," << m.label << "," << m.voxels << "," << number(m.volume) << ","
             << number(m.centroid[0]) << "," << number(m.centroid[1]) << "," << (D == 3 ? number(m.centroid[2]) : "0")
             << "," << number(m.displacement) << "," << number(m.volume_change_percent) << "\n";
-        const std::size_t l = r % reference.size();
-        plots[0].series[l].x.push_back(static_cast<double>(m.frame + 1));
-        plots[0].series[l].y.push_back(m.volume);
-        plots[1].series[l].x.push_back(static_cast<double>(m.frame + 1));
-        plots[1].series[l].y.push_back(m.displacement);
     }
     write_text_file(out(o.prefix + "measures.csv"), csv.str());
-    write_line_plots(out(o.prefix + "plot.png"), plots);
+    write_line_plots(out(o.prefix + "plot.png"), tracking_plots(tracking));
+    if (o.report)
+        write_text_file(out(o.prefix + "report.html"),
+                        tracking_report<D>(tracking, frames, names, {.command = command, .seconds = tracking.seconds, .warnings = {}}));
 
     nlohmann::json log;
     log["command"] = command;
@@ -152,8 +145,8 @@ void run(const TrackOptions& o, std::string command) {
     char line[300];
     std::snprintf(line, sizeof line,
                   "done: %zu labels through %zu frames in %.1f s; outputs %smeasures.csv, %splot.png, %slog.json ...",
-                  reference.size(), n, tracking.seconds, o.prefix.c_str(), o.prefix.c_str(), o.prefix.c_str());
-    progress.say(line, "done", {{"labels", reference.size()}, {"frames", n}, {"seconds", tracking.seconds},
+                  labels_tracked, n, tracking.seconds, o.prefix.c_str(), o.prefix.c_str(), o.prefix.c_str());
+    progress.say(line, "done", {{"labels", labels_tracked}, {"frames", n}, {"seconds", tracking.seconds},
                                 {"outputs", o.prefix + "measures.csv"}});
 }
 
@@ -168,7 +161,7 @@ void add_track_command(CLI::App& app) {
     cmd->add_option("--reference-frame", o->reference, "The frame the labels belong to, counted from 1 (as ITK-SNAP)")
         ->capture_default_str();
     cmd->add_option("-o,--output", o->prefix,
-                    "Output prefix: PREFIXlabels.nii.gz (4-D), PREFIXmeasures.csv, PREFIXplot.png, PREFIXlog.json, "
+                    "Output prefix: PREFIXlabels.nii.gz (4-D), PREFIXmeasures.csv, PREFIXplot.png, PREFIXreport.html, PREFIXlog.json, "
                     "PREFIXframeT_transform*")
         ->required();
     cmd->add_option("--mode", o->mode, "chain, direct or hybrid")
@@ -186,6 +179,7 @@ void add_track_command(CLI::App& app) {
     cmd->add_option("--threads", o->threads, "Number of threads: 0 (all cores) or 1 to 4 x the cores");
     cmd->add_flag("!--no-parallel-frames", o->frames_in_parallel,
                   "Register one frame at a time with every thread (default: one frame per thread; same result)");
+    cmd->add_flag("!--no-report", o->report, "Do not write PREFIXreport.html");
     add_progress_options(*cmd, o->progress);
     cmd->allow_extras();
     cmd->footer("Frames are counted from 1. Each frame's transform maps its grid to the reference frame (ANTs\n"
@@ -205,7 +199,7 @@ void add_track_command(CLI::App& app) {
         std::vector<std::string> inputs = o->series;
         inputs.push_back(o->labels);
         check_outputs_spare_inputs(inputs, {o->prefix + "labels.nii.gz", o->prefix + "measures.csv",
-                                            o->prefix + "log.json", o->prefix + "plot.png"});
+                                            o->prefix + "log.json", o->prefix + "plot.png", o->prefix + "report.html"});
         set_thread_count(o->threads);
         dispatch_dimension(image_dimension(o->series[0]), [&]<int D>() { run<D>(*o, command); });
     });

@@ -2,6 +2,8 @@
 // Line plots a person can read: panels side by side in one PNG, each with a title,
 // axes with ticks and units, one coloured line (with markers) per series and a
 // legend. Drawn with Cairo (real fonts); NaN values leave gaps.
+#include "alinea/figure.hpp"
+
 #include <string>
 #include <vector>
 
@@ -15,8 +17,12 @@ struct PlotSeries {
 struct LinePlot {
     std::string title, x_label, y_label;  // labels with their units, e.g. "volume (mm³)"
     std::vector<PlotSeries> series;
+    bool markers = true;  // a dot at every point (off for long traces)
 };
 
+// Panels in rows of `columns`.
+Picture draw_line_plots(const std::vector<LinePlot>& panels, int columns = 3);
+// All panels side by side, written atomically.
 void write_line_plots(const std::string& path, const std::vector<LinePlot>& panels);
 
 }  // namespace alinea

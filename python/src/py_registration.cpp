@@ -235,25 +235,30 @@ fixed -> moving map (the warp, then the affine); (result, "inverse") for the oth
             "Wall time of the registration")
         .def(
             "save",
-            [](const PyRegistration& r, const std::string& prefix, bool qc) {
+            [](const PyRegistration& r, const std::string& prefix, bool qc, bool report) {
                 visit_dimension(r, [&]<int D>() {
                     RegistrationRecord record = r.record;
                     record.qc_picture = qc;
+                    record.report = report;
                     const std::string fm = r.fixed_mask ? r.fixed_mask->source : "";
                     const std::string mm = r.moving_mask ? r.moving_mask->source : "";
                     record.command = r.fixed->source.empty() || r.moving->source.empty()
                                          ? "alinea.register in Python, on images made in memory (no file reproduces them)"
                                          : register_command_line(r.fixed->source, r.moving->source, prefix, fm, mm, r.plan);
+                    record.fixed_mask = fm;
+                    record.moving_mask = mm;
                     check_outputs_spare_inputs({r.fixed->source, r.moving->source, fm, mm}, registration_output_names(prefix));
+                    const ScalarImage<D>* fixed_mask = r.fixed_mask ? &scalar_image<D>(*r.fixed_mask, "fixed mask") : nullptr;
                     py::gil_scoped_release release;
                     write_registration_outputs(prefix, result_of<D>(r), scalar_image<D>(*r.fixed, "fixed"),
-                                               scalar_image<D>(*r.moving, "moving"), record);
+                                               scalar_image<D>(*r.moving, "moving"), record,
+                                               fixed_mask);
                     return 0;
                 });
             },
-            py::arg("prefix"), py::arg("qc") = true,
+            py::arg("prefix"), py::arg("qc") = true, py::arg("report") = true,
             "Writes the files `alinea register -o PREFIX` writes (PREFIXaffine.txt, PREFIXwarped.nii.gz, "
-            "PREFIXqc.png, PREFIXlog.json, and with a deformable stage PREFIXwarp.nii.gz and "
+            "PREFIXqc.png, PREFIXreport.html, PREFIXlog.json, and with a deformable stage PREFIXwarp.nii.gz and "
             "PREFIXinverse_warp.nii.gz): all of them or none; no input is overwritten")
         .def("__repr__", [](const PyRegistration& r) {
             std::string plan;

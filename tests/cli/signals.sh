@@ -39,6 +39,6 @@ grep -q "r_qc.png: cannot write: it is a folder" "$tmp/err.txt" || fail "unclear
 # A finished run: every output, no temporary file.
 mkdir "$tmp/done"
 "$alinea" register -f "$colin" -m "$tmp/s_moving.nii.gz" -o "$tmp/done/r_" -q --transform affine --metric ncc
-[ "$(leftovers "$tmp/done" | xargs -n1 basename | tr '\n' ' ')" = "r_affine.txt r_log.json r_qc.png r_warped.nii.gz " ] ||
+[ "$(leftovers "$tmp/done" | xargs -n1 basename | tr '\n' ' ')" = "r_affine.txt r_log.json r_qc.png r_report.html r_warped.nii.gz " ] ||
   fail "outputs of a finished run: $(leftovers "$tmp/done")"
 echo "signals: all checks passed"

@@ -1,6 +1,8 @@
 #include "alinea/line_plot.hpp"
 
-#include "cairo_text.hpp"
+#include "alinea/error.hpp"
+
+#include "canvas.hpp"
 
 #include <algorithm>
 #include <array>
@@ -12,8 +14,6 @@
 namespace alinea {
 
 namespace {
-
-using drawing::text;
 
 constexpr double panel_width = 560, panel_height = 400;
 constexpr double left = 78, right = 18, top = 40, bottom = 56;
@@ -53,8 +53,9 @@ std::string tick_text(double v) {
     return buffer;
 }
 
-void draw_panel(cairo_t* cr, const LinePlot& plot, double x0) {
-    const double px = x0 + left, py = top, pw = panel_width - left - right, ph = panel_height - top - bottom;
+void draw_panel(drawing::Canvas& canvas, const LinePlot& plot, double x0, double y0) {
+    cairo_t* cr = canvas.cr();
+    const double px = x0 + left, py = y0 + top, pw = panel_width - left - right, ph = panel_height - top - bottom;
     Range rx, ry;
     for (const PlotSeries& s : plot.series) {
         for (const double v : s.x) rx.add(v);
@@ -65,7 +66,7 @@ void draw_panel(cairo_t* cr, const LinePlot& plot, double x0) {
     const auto Y = [&](double v) { return py + ph - (v - ry.lo) / (ry.hi - ry.lo) * ph; };
 
     cairo_set_source_rgb(cr, 0, 0, 0);
-    text(cr, plot.title, x0 + panel_width / 2, 12, 0.5, 0, 15, true);
+    canvas.text(plot.title, x0 + panel_width / 2, y0 + 12, 0.5, 0, 15, true);
     // Grid lines and ticks.
     cairo_set_line_width(cr, 1);
     for (const double t : ty) {
@@ -74,7 +75,7 @@ void draw_panel(cairo_t* cr, const LinePlot& plot, double x0) {
         cairo_line_to(cr, px + pw, std::round(Y(t)) + 0.5);
         cairo_stroke(cr);
         cairo_set_source_rgb(cr, 0, 0, 0);
-        text(cr, tick_text(t), px - 6, Y(t), 1, 0.5, 11);
+        canvas.text(tick_text(t), px - 6, Y(t), 1, 0.5, 11);
     }
     for (const double t : tx) {
         cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
@@ -82,13 +83,13 @@ void draw_panel(cairo_t* cr, const LinePlot& plot, double x0) {
         cairo_line_to(cr, std::round(X(t)) + 0.5, py + ph);
         cairo_stroke(cr);
         cairo_set_source_rgb(cr, 0, 0, 0);
-        text(cr, tick_text(t), X(t), py + ph + 6, 0.5, 0, 11);
+        canvas.text(tick_text(t), X(t), py + ph + 6, 0.5, 0, 11);
     }
     cairo_set_source_rgb(cr, 0, 0, 0);
     cairo_rectangle(cr, px + 0.5, py + 0.5, pw, ph);
     cairo_stroke(cr);
-    text(cr, plot.x_label, px + pw / 2, py + ph + 26, 0.5, 0, 13);
-    text(cr, plot.y_label, x0 + 14, py + ph / 2, 0.5, 0, 13, false, -M_PI / 2);
+    canvas.text(plot.x_label, px + pw / 2, py + ph + 26, 0.5, 0, 13);
+    canvas.text(plot.y_label, x0 + 14, py + ph / 2, 0.5, 0, 13, false, -M_PI / 2);
 
     // The series: lines with gaps at NaN, and a marker at every point.
     cairo_save(cr);
@@ -107,7 +108,7 @@ void draw_panel(cairo_t* cr, const LinePlot& plot, double x0) {
             open = true;
         }
         cairo_stroke(cr);
-        for (std::size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i)
+        for (std::size_t i = 0; plot.markers && i < std::min(s.x.size(), s.y.size()); ++i)
             if (std::isfinite(s.x[i]) && std::isfinite(s.y[i])) {
                 cairo_arc(cr, X(s.x[i]), Y(s.y[i]), 3, 0, 2 * M_PI);
                 cairo_fill(cr);
@@ -117,14 +118,8 @@ void draw_panel(cairo_t* cr, const LinePlot& plot, double x0) {
 
     // The legend, top right inside the axes, on white.
     if (plot.series.empty()) return;
-    cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, 11);
     double widest = 0;
-    for (const PlotSeries& s : plot.series) {
-        cairo_text_extents_t e;
-        cairo_text_extents(cr, s.name.c_str(), &e);
-        widest = std::max(widest, e.x_advance);
-    }
+    for (const PlotSeries& s : plot.series) widest = std::max(widest, canvas.text_width(s.name, 11));
     const double row = 16, lw = widest + 40, lh = row * static_cast<double>(plot.series.size()) + 8;
     const double lx = px + pw - lw - 8, ly = py + 8;
     cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
@@ -142,18 +137,25 @@ void draw_panel(cairo_t* cr, const LinePlot& plot, double x0) {
         cairo_line_to(cr, lx + 28, y);
         cairo_stroke(cr);
         cairo_set_source_rgb(cr, 0, 0, 0);
-        text(cr, plot.series[k].name, lx + 34, y, 0, 0.5, 11);
+        canvas.text(plot.series[k].name, lx + 34, y, 0, 0.5, 11);
     }
 }
 
 }  // namespace
 
+Picture draw_line_plots(const std::vector<LinePlot>& panels, int columns) {
+    if (panels.empty()) throw Error("drawing: nothing to plot");
+    const auto n = static_cast<int>(panels.size());
+    columns = std::clamp(columns, 1, n);
+    const int rows = (n + columns - 1) / columns;
+    drawing::Canvas canvas(static_cast<int>(panel_width * columns), static_cast<int>(panel_height * rows));
+    for (int p = 0; p < n; ++p) draw_panel(canvas, panels[p], panel_width * (p % columns), panel_height * (p / columns));
+    return canvas.finish();
+}
+
 void write_line_plots(const std::string& path, const std::vector<LinePlot>& panels) {
     if (panels.empty()) throw Error(path + ": nothing to plot");
-    const int width = static_cast<int>(panel_width * static_cast<double>(panels.size())), height = static_cast<int>(panel_height);
-    auto [surface, cr] = drawing::canvas(width, height);
-    for (std::size_t p = 0; p < panels.size(); ++p) draw_panel(cr.get(), panels[p], panel_width * static_cast<double>(p));
-    drawing::write_png(path, surface.get(), cr.get());
+    write_picture(path, draw_line_plots(panels, static_cast<int>(panels.size())));
 }
 
 }  // namespace alinea
