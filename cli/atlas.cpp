@@ -190,7 +190,8 @@ void write_final_outputs(const AtlasCliOptions& o, const Files<D>& files, const 
     if (o.report) {
         const ScalarImage<D> initial = read_image<D>(files.iteration_template(0));
         const ScalarImage<D> sd = read_image<D>(o.prefix + "intensity_sd.nii.gz");
-        AtlasReportInputs<D> a{initial, final_template, sd, variability, {}, files.stems, {}, {}};
+        AtlasReportInputs<D> a{initial, final_template, sd, variability, {}, files.stems, o.subjects, {}, {}, {}};
+        for (const std::string& path : o.subjects) a.subject_headers.push_back(read_image_info(path));
         double seconds = 0;
         for (const auto& it : log["iterations"]) {
             AtlasIterationFigures f;

@@ -182,14 +182,16 @@ void run(SegmentOptions& o, std::string command) {
     log["threads"] = omp_get_max_threads();
     if (o.report) {
         std::vector<std::string> atlas_names;
+        std::vector<ImageFileInfo> atlas_headers;
         for (const auto& files : o.atlases) {
+            atlas_headers.push_back(read_image_info(files[0]));
             std::string name;
             for (const std::string& f : files) name += (name.empty() ? "" : " ") + f;
             atlas_names.push_back(name);
         }
         const std::string note = colour_note(o.target);
         write_text_file(out(o.prefix + "report.html"),
-                        segmentation_report<D>(s, target, o.target, atlas_names,
+                        segmentation_report<D>(s, target, o.target, atlas_names, atlas_headers,
                                                {.command = command,
                                                 .seconds = s.registration_seconds + s.fusion_seconds,
                                                 .warnings = note.empty() ? std::vector<std::string>{}

@@ -8,6 +8,7 @@
 // - atlas: the template and its spread, its change and the shape update per
 //   iteration, the subjects carried into the template.
 #include "alinea/atlas.hpp"
+#include "alinea/image_file_info.hpp"
 #include "alinea/line_plot.hpp"
 #include "alinea/segmentation.hpp"
 #include "alinea/tracking.hpp"
@@ -26,10 +27,11 @@ struct RunRecord {
     std::vector<std::string> warnings;  // e.g. from reading the inputs
 };
 
+// atlas_names: each --atlas's files; atlas_headers: its image's header (or none).
 template <int D>
 std::string segmentation_report(const Segmentation<D>& segmentation, const ScalarImage<D>& target,
                                 const std::string& target_name, const std::vector<std::string>& atlas_names,
-                                const RunRecord& run);
+                                const std::vector<ImageFileInfo>& atlas_headers, const RunRecord& run);
 
 // The two panels of `alinea track`'s PREFIXplot.png: each label's volume, and its
 // centroid's distance from the reference frame's, against the frame number.
@@ -48,6 +50,8 @@ struct AtlasReportInputs {
     const Variability<D>& variability;
     std::vector<AtlasIterationFigures> iterations;
     std::vector<std::string> subject_names;
+    std::vector<std::string> subject_files;           // with their headers: the inputs' table
+    std::vector<ImageFileInfo> subject_headers;
     std::vector<double> final_metric;                // every subject's, in the last iteration
     std::vector<ScalarImage<D>> subjects_in_template;  // thumbnails (may be fewer than the subjects)
 };

@@ -4,6 +4,7 @@
 // URIs, with inline CSS: no script, nothing fetched, works offline and when mailed.
 #include "alinea/figure.hpp"
 #include "alinea/grid.hpp"
+#include "alinea/image_file_info.hpp"
 
 #include <string>
 #include <utility>
@@ -39,5 +40,6 @@ std::string utc_now();
 std::vector<std::string> geometry_header();
 template <int D>
 std::vector<std::string> geometry_cells(const Grid<D>& grid);
+std::vector<std::string> geometry_cells(const ImageFileInfo& header);  // from a file's header
 
 }  // namespace alinea

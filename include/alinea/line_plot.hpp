@@ -17,7 +17,8 @@ struct PlotSeries {
 struct LinePlot {
     std::string title, x_label, y_label;  // labels with their units, e.g. "volume (mm³)"
     std::vector<PlotSeries> series;
-    bool markers = true;  // a dot at every point (off for long traces)
+    bool markers = true;     // a dot at every point (off for long traces)
+    bool integer_x = false;  // x counts (frames, iterations): ticks at whole numbers only
 };
 
 // Panels in rows of `columns`.

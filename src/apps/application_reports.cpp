@@ -40,7 +40,8 @@ const char* volume_unit(int d) { return d == 3 ? "mm³" : "mm²"; }
 
 template <int D>
 std::string segmentation_report(const Segmentation<D>& s, const ScalarImage<D>& target, const std::string& target_name,
-                                const std::vector<std::string>& atlas_names, const RunRecord& run) {
+                                const std::vector<std::string>& atlas_names, const std::vector<ImageFileInfo>& atlas_headers,
+                                const RunRecord& run) {
     HtmlReport report("Segmentation of " + target_name, run.command, run.seconds);
     std::vector<std::string> warnings = run.warnings;
     for (const std::string& f : s.failures) warnings.push_back("an atlas was left out: " + f);
@@ -53,6 +54,11 @@ std::string segmentation_report(const Segmentation<D>& s, const ScalarImage<D>& 
 
     report.section("Inputs");
     std::vector<std::vector<std::string>> rows{geometry_row("target", target_name, target.grid())};
+    for (std::size_t k = 0; k < atlas_headers.size() && k < atlas_names.size(); ++k) {
+        std::vector<std::string> row{"atlas " + std::to_string(k + 1), atlas_names[k].substr(0, atlas_names[k].find(' '))};
+        for (const std::string& c : geometry_cells(atlas_headers[k])) row.push_back(c);
+        rows.push_back(std::move(row));
+    }
     report.table(geometry_table_header(), rows);
     std::vector<std::vector<std::string>> atlases;
     for (std::size_t k = 0; k < atlas_names.size(); ++k) {
@@ -83,6 +89,7 @@ std::vector<LinePlot> tracking_plots(const Tracking<D>& tracking) {
     std::vector<LinePlot> plots{{"Volume over time", "frame", D == 3 ? "volume (mm³)" : "area (mm²)", {}},
                                 {"Centroid displacement from frame " + std::to_string(tracking.reference + 1), "frame",
                                  "displacement (mm)", {}}};
+    for (LinePlot& p : plots) p.integer_x = true;
     const auto& reference = tracking.frames[tracking.reference].measures;
     for (const auto& m : reference) plots[0].series.push_back({"label " + std::to_string(m.label), {}, {}});
     plots[1].series = plots[0].series;
@@ -172,8 +179,14 @@ std::string atlas_report(const AtlasReportInputs<D>& a, const RunRecord& run) {
     }
     report.section("Warnings").warnings(warnings);
 
-    report.section("Template");
-    report.table(geometry_table_header(), {geometry_row("template", "", a.template_image.grid())});
+    report.section("Inputs and template");
+    std::vector<std::vector<std::string>> rows{geometry_row("template", "", a.template_image.grid())};
+    for (std::size_t k = 0; k < a.subject_headers.size() && k < a.subject_files.size(); ++k) {
+        std::vector<std::string> row{"subject " + std::to_string(k + 1), a.subject_files[k]};
+        for (const std::string& c : geometry_cells(a.subject_headers[k])) row.push_back(c);
+        rows.push_back(std::move(row));
+    }
+    report.table(geometry_table_header(), rows);
     report.picture(draw_slice_panels<D>("Atlas of " + std::to_string(a.subject_names.size()) + " subjects",
                                         {{"initial mean", &a.initial, false, "intensity"},
                                          {"template", &a.template_image, false, "intensity"},
@@ -188,7 +201,8 @@ std::string atlas_report(const AtlasReportInputs<D>& a, const RunRecord& run) {
     LinePlot shape{"Shape update per iteration", "iteration", "RMS shape update (mm)", {{"shape update", {}, {}}}};
     LinePlot change{"Template change per iteration", "iteration", "RMS change / RMS template", {{"template change", {}, {}}}};
     LinePlot metric{"Mean registration metric", "iteration", "metric (lower is better)", {{"mean metric", {}, {}}}};
-    std::vector<std::vector<std::string>> rows;
+    shape.integer_x = change.integer_x = metric.integer_x = true;
+    rows.clear();
     for (const AtlasIterationFigures& f : a.iterations) {
         const auto k = static_cast<double>(f.iteration);
         shape.series[0].x.push_back(k), shape.series[0].y.push_back(f.shape_update_mm);
@@ -198,7 +212,8 @@ std::string atlas_report(const AtlasReportInputs<D>& a, const RunRecord& run) {
                         number("%.4f", f.template_change), number("%.5g", f.mean_metric), number("%.1f", f.seconds)});
     }
     report.picture(draw_line_plots({shape, change, metric}, 3),
-                   "A converging construction: the shape update and the template's change fall toward 0.");
+                   "A converging construction: the shape update and the template's change fall toward 0 (the first iteration's "
+                   "metric is that of the last level it ran, which may be a coarser one).");
     report.table({"iteration", "shape update (mm)", "velocity update (mm)", "template change", "mean metric", "time (s)"}, rows);
 
     if (!a.subjects_in_template.empty()) {
@@ -228,7 +243,8 @@ std::string atlas_report(const AtlasReportInputs<D>& a, const RunRecord& run) {
 
 #define ALINEA_APPLICATION_REPORTS(D)                                                                                   \
     template std::string segmentation_report<D>(const Segmentation<D>&, const ScalarImage<D>&, const std::string&,      \
-                                                const std::vector<std::string>&, const RunRecord&);                     \
+                                                const std::vector<std::string>&, const std::vector<ImageFileInfo>&,     \
+                                                const RunRecord&);                                                      \
     template std::vector<LinePlot> tracking_plots<D>(const Tracking<D>&);                                               \
     template std::string tracking_report<D>(const Tracking<D>&, std::span<const ScalarImage<D>>,                        \
                                             const std::vector<std::string>&, const RunRecord&);                         \

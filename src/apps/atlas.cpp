@@ -99,7 +99,13 @@ SubjectRegistration<D> register_subject(const AtlasSubject<D>& subject, const Sc
         out.velocity = r.deformation->velocity.empty() ? r.deformation->warp : std::move(r.deformation->velocity);
         out.mapping.warp = std::move(r.deformation->warp);
     }
-    if (!r.stages.empty() && !r.stages.back().levels.empty()) out.metric = r.stages.back().levels.back().result.value;
+    // The last level that ran (a first iteration may skip the finest level: its report holds no value).
+    if (!r.stages.empty())
+        for (auto level = r.stages.back().levels.rbegin(); level != r.stages.back().levels.rend(); ++level)
+            if (level->result.iterations > 0) {
+                out.metric = level->result.value;
+                break;
+            }
     return out;
 }
 

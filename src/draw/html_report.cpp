@@ -152,6 +152,12 @@ std::vector<std::string> geometry_cells(const Grid<D>& grid) {
             orientation_code(ras_affine(grid)).substr(0, D)};
 }
 
+std::vector<std::string> geometry_cells(const ImageFileInfo& header) {
+    if (header.dimension == 3) return geometry_cells(header.grid);
+    const Grid<3>& g = header.grid;
+    return geometry_cells(Grid<2>({g.size(0), g.size(1)}, g.linear().topLeftCorner<2, 2>(), g.origin().head<2>()));
+}
+
 template std::vector<std::string> geometry_cells<2>(const Grid<2>&);
 template std::vector<std::string> geometry_cells<3>(const Grid<3>&);
 

@@ -33,13 +33,14 @@ struct Range {
 
 // Ticks at 1, 2 or 5 x 10^k covering the range with about five steps; the range is
 // widened to whole ticks.
-std::vector<double> ticks(Range& r) {
+std::vector<double> ticks(Range& r, bool integers = false) {
     if (!(r.lo <= r.hi)) r = {0, 1};
     if (r.hi - r.lo < 1e-12 * std::max(1.0, std::abs(r.hi))) r.lo -= 1, r.hi += 1;
     const double raw = (r.hi - r.lo) / 5, magnitude = std::pow(10, std::floor(std::log10(raw)));
     double step = magnitude;
     for (const double m : {1.0, 2.0, 5.0, 10.0})
         if (m * magnitude >= raw) { step = m * magnitude; break; }
+    if (integers) step = std::max(1.0, std::round(step));
     r.lo = std::floor(r.lo / step + 1e-9) * step;
     r.hi = std::ceil(r.hi / step - 1e-9) * step;
     std::vector<double> out;
@@ -61,7 +62,7 @@ void draw_panel(drawing::Canvas& canvas, const LinePlot& plot, double x0, double
         for (const double v : s.x) rx.add(v);
         for (const double v : s.y) ry.add(v);
     }
-    const std::vector<double> tx = ticks(rx), ty = ticks(ry);
+    const std::vector<double> tx = ticks(rx, plot.integer_x), ty = ticks(ry);
     const auto X = [&](double v) { return px + (v - rx.lo) / (rx.hi - rx.lo) * pw; };
     const auto Y = [&](double v) { return py + ph - (v - ry.lo) / (ry.hi - ry.lo) * ph; };
 

@@ -123,6 +123,7 @@ Picture convergence_picture(const std::vector<StageReport>& stages) {
         LinePlot p{"stage " + std::to_string(s.stage + 1) + ": " + first.model + ", " + first.metric, "iteration",
                    "metric - its value at the level's start", {}};
         p.markers = false;
+        p.integer_x = true;
         for (const LevelReport& l : s.levels) {
             PlotSeries series{"level " + std::to_string(l.level + 1) + " (shrink " + std::to_string(l.shrink) + ")", {}, {}};
             series.x.push_back(0);

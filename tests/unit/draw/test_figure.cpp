@@ -3,7 +3,9 @@
 #include "alinea/error.hpp"
 #include "alinea/figure.hpp"
 #include "alinea/html_report.hpp"
+#include "alinea/label_picture.hpp"
 #include "alinea/line_plot.hpp"
+#include "alinea/slice_panels.hpp"
 #include "alinea/slice_view.hpp"
 
 #include "unit/test_support.hpp"
@@ -61,6 +63,24 @@ TEST(Figure, LinePlotsDrawTitlesAxesAndLegends) {
     for (const char* s : {"Volume over time", "frame", "volume (mm³)", "label 1", "Displacement", "displacement (mm)"})
         EXPECT_TRUE(has_text(p, s)) << s;
     EXPECT_EQ(png_size(p.png), std::pair(p.width, p.height));
+}
+
+TEST(Figure, ApplicationPicturesHaveTheirTitlesAndColourBars) {
+    const Grid<3> g = Grid<3>::from_spacing({20, 24, 16}, {2, 2, 2}, {-20, -24, -16});
+    const ScalarImage<3> image = test::sample_function(g, [](const VecD<3>& p) { return 50 + p[0]; });
+    const ScalarImage<3> labels = test::sample_function(g, [](const VecD<3>& p) { return p.norm() < 8 ? 3.0 : 0.0; });
+    const ScalarImage<3> signed_map = test::sample_function(g, [](const VecD<3>& p) { return 0.01 * p[1]; });
+
+    const Picture l = draw_label_picture("Segmentation of t.nii.gz", image, labels);
+    for (const char* s : {"Segmentation of t.nii.gz", "image", "label contours", "intensity", "label 3", "axial"})
+        EXPECT_TRUE(has_text(l, s)) << s;
+    const Picture a = draw_slice_panels<3>("Atlas of 2 subjects", {{"template", &image, false, "intensity"},
+                                                                   {"mean log det J", &signed_map, true, "log det J"}});
+    for (const char* s : {"Atlas of 2 subjects", "template", "mean log det J", "intensity", "log det J", "coronal"})
+        EXPECT_TRUE(has_text(a, s)) << s;
+    const Picture t = draw_thumbnails<3>("Tracked labels", {{"frame 1", &image, &labels}, {"frame 2", &image, &labels}});
+    EXPECT_TRUE(has_text(t, "Tracked labels"));
+    EXPECT_TRUE(std::any_of(t.texts.begin(), t.texts.end(), [](const std::string& s) { return s.starts_with("frame 2, z = "); }));
 }
 
 TEST(SliceView, ViewsCutThroughThePointAndSayWhereInRas) {
