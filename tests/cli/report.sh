@@ -79,6 +79,6 @@ check "$tmp/out/t_report.html" --expect "Tracking through 11 frames" "Volume and
 # atlas: template, iterations, subjects.
 "$alinea" atlas -i "$a" "$b" "$tmp/${subjects[2]}.nii.gz" -o "$tmp/out/atlas_" -q --iterations 2 \
   --transform rigid --transform affine --iterations 20x10x5
-check "$tmp/out/atlas_report.html" --expect "Atlas of 3 subjects" Template Iterations "Subjects in the template's space"
+check "$tmp/out/atlas_report.html" --expect "Atlas of 3 subjects" "Inputs and template" Iterations "Subjects in the template's space"
 
 echo "report: all checks passed"
