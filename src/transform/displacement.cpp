@@ -3,7 +3,9 @@
 #include "alinea/interpolate.hpp"
 #include "alinea/parallel.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace alinea {
 
@@ -69,9 +71,18 @@ VectorField<D> compose(const VectorField<D>& outer, const VectorField<D>& inner)
 
 template <int D>
 double max_norm(const VectorField<D>& field) {
-    double m = 0;
-    for (const Vec<D>& v : field.voxels()) m = std::max(m, static_cast<double>(v.norm()));
-    return m;
+    // The largest squared norm per block, then across blocks: the same value whatever the threads.
+    constexpr Index block = Index(1) << 16;
+    const Index n = field.voxel_count(), blocks = (n + block - 1) / block;
+    std::vector<float> largest(static_cast<std::size_t>(blocks), 0.0f);
+    parallel_for(blocks, [&](Index b) {
+        float m = 0;
+        for (Index i = b * block; i < std::min(n, (b + 1) * block); ++i) m = std::max(m, field[i].squaredNorm());
+        largest[static_cast<std::size_t>(b)] = m;
+    });
+    float m = 0;
+    for (const float v : largest) m = std::max(m, v);
+    return std::sqrt(static_cast<double>(m));
 }
 
 template <int D>
@@ -121,8 +132,21 @@ double inverse_residual(const VectorField<D>& displacement, const VectorField<D>
 
 template <int D>
 VectorField<D> resample_field(const VectorField<D>& field, const Grid<D>& grid) {
+    // As field_at at every voxel, with the index map done once per row (the grids' affines
+    // compose into one index -> index map): this runs at every iteration of a diffeo level.
     VectorField<D> out(grid);
-    for_each_point(grid, [&](Index i, const VecD<D>& x) { out[i] = field_at<D>(field, x); });
+    const Grid<D>& fg = field.grid();
+    const MatD<D> index_map = fg.inverse_linear() * grid.linear();
+    const VecD<D> index_offset = fg.inverse_linear() * (grid.origin() - fg.origin());
+    VecD<D> upper;
+    for (int a = 0; a < D; ++a) upper[a] = static_cast<double>(fg.size(a) - 1);
+    for_each_row(grid, [&](Index offset, const VecD<D>& row) {
+        const VecD<D> start = index_map * row + index_offset;
+        for (Index x = 0; x < grid.size(0); ++x) {
+            const VecD<D> ci = (start + static_cast<double>(x) * index_map.col(0)).cwiseMax(VecD<D>::Zero()).cwiseMin(upper);
+            sample_linear(field, ci, out[offset + x]);
+        }
+    });
     return out;
 }
 
