@@ -32,6 +32,11 @@ private:
 };
 
 std::string html_escape(const std::string& text);
+
+namespace report_text {
+// One value printed with a printf pattern: number("%.3f mm", 1.5) is "1.500 mm".
+std::string number(const char* pattern, double value);
+}  // namespace report_text
 std::string base64(const std::string& bytes);
 // The time now, "2026-12-02 19:03:12 UTC".
 std::string utc_now();

@@ -13,13 +13,9 @@
 
 namespace alinea {
 
-namespace {
+using report_text::number;
 
-std::string number(const char* pattern, double v) {
-    char buffer[256];
-    std::snprintf(buffer, sizeof buffer, pattern, v);
-    return buffer;
-}
+namespace {
 
 template <int D>
 std::vector<std::string> geometry_row(const std::string& role, const std::string& file, const Grid<D>& grid) {

@@ -6,13 +6,9 @@
 
 namespace alinea {
 
-namespace {
+using report_text::number;
 
-std::string number(const char* pattern, double v) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, pattern, v);
-    return buffer;
-}
+namespace {
 
 template <int D>
 std::string matrix_text(const Affine<D>& a) {

@@ -40,6 +40,12 @@ std::string join(const VecD<3>& v, int n, int digits, bool point) {
 
 }  // namespace
 
+std::string report_text::number(const char* pattern, double value) {
+    char buffer[256];
+    std::snprintf(buffer, sizeof buffer, pattern, value);
+    return buffer;
+}
+
 std::string html_escape(const std::string& text) {
     std::string out;
     for (const char c : text) switch (c) {
