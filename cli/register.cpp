@@ -59,6 +59,16 @@ void run(const RegisterOptions& o) {
             notes.push_back(*path + ": " + std::to_string(bad) + " non-finite voxels (NaN or inf), treated as missing data");
             if (o.progress != ProgressMode::quiet) std::fprintf(stderr, "alinea: warning: %s\n", notes.back().c_str());
         }
+    if (!o.qc_point.empty()) {  // before the work: the pictures are made after it
+        if (o.qc_point.size() != static_cast<std::size_t>(D))
+            throw Error("--qc-slices " + o.qc_slices + ": a " + std::to_string(D) + "-D image needs " + std::to_string(D) +
+                        " coordinates");
+        const VecD<D> ci = fixed.grid().continuous_index(Eigen::Map<const VecD<D>>(o.qc_point.data()));
+        for (int a = 0; a < D; ++a)
+            if (!(ci[a] >= -0.5 && ci[a] <= static_cast<double>(fixed.grid().size(a)) - 0.5))
+                throw Error("--qc-slices " + o.qc_slices + ": the point is outside the fixed image " + o.fixed +
+                            " (LPS mm; ras:X,Y,Z for RAS)");
+    }
     const auto fixed_mask = read_mask(o.fixed_mask, fixed, "fixed");
     const auto moving_mask = read_mask(o.moving_mask, moving, "moving");
     RegistrationInputs<D> inputs{fixed, moving, fixed_mask ? &*fixed_mask : nullptr,

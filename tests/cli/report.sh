@@ -52,11 +52,14 @@ s=$source_dir/../shared/data/ants-slices
 check "$tmp/out/p_report.html" --expect "Registration of" Pictures
 
 # --qc-slices errors: one clear line.
-for bad in "1,2" "a,b,c" "1,2,3,4"; do
+for bad in "1,2" "a,b,c" "1,2,3,4" "0,0,900"; do
   if "$alinea" register -f "$a" -m "$b" -o "$tmp/out/e_" -q --qc-slices "$bad" --transform rigid > "$tmp/err" 2>&1; then
     fail "--qc-slices $bad was accepted"
   fi
-  grep -q "qc-slices\|coordinates" "$tmp/err" || fail "--qc-slices $bad: unclear error: $(cat "$tmp/err")"
+  grep -q "qc-slices.*\(coordinates\|expected\|outside the fixed image\)" "$tmp/err" ||
+    fail "--qc-slices $bad: unclear error: $(cat "$tmp/err")"
+  [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "--qc-slices $bad: more than one line: $(cat "$tmp/err")"
+  [ ! -e "$tmp/out/e_log.json" ] || fail "--qc-slices $bad: outputs written"
 done
 
 # segment: contours and volumes.
