@@ -422,7 +422,7 @@ void add_atlas_command(CLI::App& app) {
     cmd->add_option("-i,--input", o->subjects, "Subject images (2-D or 3-D; any grids)")->required()->expected(2, -1);
     cmd->add_option("-o,--output", o->prefix,
                     "Output prefix: PREFIXtemplate.nii.gz, PREFIX<stem>_affine.txt and PREFIX<stem>_warp.nii.gz per "
-                    "subject, PREFIXintensity_sd, PREFIXlogjac_mean/_sd, PREFIXqc.png, PREFIXlog.json, "
+                    "subject, PREFIXintensity_sd, PREFIXlogjac_mean/_sd, PREFIXqc.png, PREFIXreport.html, PREFIXlog.json, "
                     "PREFIXiteration<k>_template.nii.gz")
         ->required();
     cmd->add_option("--initial-template", o->initial_template,
