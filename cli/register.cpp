@@ -60,6 +60,7 @@ void run(const RegisterOptions& o) {
             if (o.progress != ProgressMode::quiet) std::fprintf(stderr, "alinea: warning: %s\n", notes.back().c_str());
         }
     if (!o.qc_point.empty()) {  // before the work: the pictures are made after it
+        if constexpr (D == 2) throw Error("--qc-slices: a 2-D image is shown whole; the option chooses 3-D slices");
         if (o.qc_point.size() != static_cast<std::size_t>(D))
             throw Error("--qc-slices " + o.qc_slices + ": a " + std::to_string(D) + "-D image needs " + std::to_string(D) +
                         " coordinates");
@@ -105,7 +106,7 @@ void run(const RegisterOptions& o) {
     progress.say(line, "done", {{"seconds", result.seconds}, {"outputs", written}});
 }
 
-// "X,Y,Z" (LPS mm) or "ras:X,Y,Z"; two values for 2-D images.
+// "X,Y,Z" (LPS mm) or "ras:X,Y,Z".
 std::vector<double> parse_qc_point(const std::string& text) {
     const bool ras = text.rfind("ras:", 0) == 0;
     std::vector<double> point;
@@ -121,10 +122,8 @@ std::vector<double> parse_qc_point(const std::string& text) {
         point.push_back(v);
         start = comma + 1;
     }
-    if (point.size() != 2 && point.size() != 3)
-        throw Error("--qc-slices " + text + ": expected 3 coordinates (2 for a 2-D image)");
-    if (ras)
-        for (std::size_t a = 0; a < std::min<std::size_t>(2, point.size()); ++a) point[a] = -point[a];  // RAS -> LPS
+    if (point.size() != 3) throw Error("--qc-slices " + text + ": expected 3 coordinates (X,Y,Z in mm)");
+    if (ras) point[0] = -point[0], point[1] = -point[1];  // RAS -> LPS
     return point;
 }
 

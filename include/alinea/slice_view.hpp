@@ -54,7 +54,7 @@ struct Window {
     double lo = 0, hi = 1;
     double operator()(double v) const;
 };
-// From 0 (or the minimum, when negative) to the 99.5th percentile of the non-zero voxels.
+// From 0 (or the 1st percentile, when negative) to the 99.5th percentile of the non-zero voxels.
 template <int D>
 Window robust_window(const ScalarImage<D>& image);
 // Symmetric about 0 up to the 99th percentile of |value| over the voxels where mask > 0.5.

@@ -135,7 +135,7 @@ double Window::operator()(double v) const { return std::clamp((v - lo) / std::ma
 
 template <int D>
 Window robust_window(const ScalarImage<D>& image) {
-    const auto lo = quantile(image, 0.0, [&](Index i) { return image[i] != 0; });  // ignore the background
+    const auto lo = quantile(image, 0.01, [&](Index i) { return image[i] != 0; });  // ignore the background
     const auto hi = quantile(image, 0.995, [&](Index i) { return image[i] != 0; });
     if (!lo || !hi) return {};
     const double low = std::min(0.0, *lo);

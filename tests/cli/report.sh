@@ -50,6 +50,11 @@ check "$tmp/out/f_report.html" --expect "the images barely overlap at the start"
 s=$source_dir/../shared/data/ants-slices
 "$alinea" register -f "$s/r16slice.png" -m "$s/r64slice.png" -o "$tmp/out/p_" -q --transform affine --transform diffeo --iterations 20x10x5
 check "$tmp/out/p_report.html" --expect "Registration of" Pictures
+if "$alinea" register -f "$s/r16slice.png" -m "$s/r64slice.png" -o "$tmp/out/q_" -q --qc-slices 1,2,3 --transform affine \
+    > "$tmp/err" 2>&1; then
+  fail "--qc-slices was accepted for a 2-D image"
+fi
+grep -q "a 2-D image is shown whole" "$tmp/err" || fail "--qc-slices on 2-D: unclear error: $(cat "$tmp/err")"
 
 # --qc-slices errors: one clear line.
 for bad in "1,2" "a,b,c" "1,2,3,4" "0,0,900"; do
