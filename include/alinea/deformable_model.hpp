@@ -3,6 +3,7 @@
 // one model given to another is an error, never silently ignored):
 //   diffeo:  a stationary velocity field v; the deformation is exp(v) (scaling and
 //            squaring), its inverse exp(-v): smooth and invertible by construction.
+//            symmetric=yes deforms both images half-way, to a midpoint (as ANTs' SyN).
 //   greedy:  a displacement field u updated directly (the fast classic); its inverse
 //            by fixed-point iteration.
 //   bspline: a cubic B-spline free-form deformation with a bending penalty.
@@ -33,6 +34,11 @@ struct DenseFieldOptions {
 struct DiffeoOptions : DenseFieldOptions {
     static constexpr const char* name = "diffeo";
     DiffeoOptions() : DenseFieldOptions{1.0, 1.732, 0.707} {}
+    // Symmetric: the metric compares the fixed image moved by exp(-v/2) with the moving
+    // image moved by exp(v/2) (a midpoint between them), and its gradient flows into v
+    // from both sides. The result is the same kind of field (the warp is still
+    // exp(v)), but swapping the images gives -v: the two directions are inverse.
+    bool symmetric = false;
     static DiffeoOptions parse(const OptionSpec& spec);
     std::string spec() const;
     bool operator==(const DiffeoOptions&) const = default;

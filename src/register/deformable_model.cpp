@@ -8,16 +8,20 @@ namespace {
 
 constexpr const char* what = "transform";
 
-template <class Options>
-Options parse_dense(const OptionSpec& spec) {
-    Options o;
-    for (const auto& [key, value] : spec.keys) {
-        if (key == "step") o.step = option_double(spec, what, key, value, 1e-3, 10);
-        else if (key == "fluid") o.fluid = option_double(spec, what, key, value, 0, 100);
-        else if (key == "elastic") o.elastic = option_double(spec, what, key, value, 0, 100);
-        else reject_option_key(spec, what, key, "step, fluid, elastic");
-    }
-    return o;
+// The keys the dense models share; false if the key is not one of them.
+bool parse_dense_key(const OptionSpec& spec, const std::string& key, const std::string& value,
+                     DenseFieldOptions& o) {
+    if (key == "step") o.step = option_double(spec, what, key, value, 1e-3, 10);
+    else if (key == "fluid") o.fluid = option_double(spec, what, key, value, 0, 100);
+    else if (key == "elastic") o.elastic = option_double(spec, what, key, value, 0, 100);
+    else return false;
+    return true;
+}
+
+bool option_yes_no(const OptionSpec& spec, const std::string& key, const std::string& value) {
+    if (value == "yes" || value == "1" || value == "true") return true;
+    if (value == "no" || value == "0" || value == "false") return false;
+    throw Error(std::string(what) + " '" + spec.text + "': " + key + " must be yes or no, got '" + value + "'");
 }
 
 std::string dense_spec(const char* name, const DenseFieldOptions& o) {
@@ -27,9 +31,25 @@ std::string dense_spec(const char* name, const DenseFieldOptions& o) {
 
 }  // namespace
 
-DiffeoOptions DiffeoOptions::parse(const OptionSpec& spec) { return parse_dense<DiffeoOptions>(spec); }
-GreedyOptions GreedyOptions::parse(const OptionSpec& spec) { return parse_dense<GreedyOptions>(spec); }
-std::string DiffeoOptions::spec() const { return dense_spec(name, *this); }
+DiffeoOptions DiffeoOptions::parse(const OptionSpec& spec) {
+    DiffeoOptions o;
+    for (const auto& [key, value] : spec.keys) {
+        if (key == "symmetric") o.symmetric = option_yes_no(spec, key, value);
+        else if (!parse_dense_key(spec, key, value, o)) reject_option_key(spec, what, key, "step, fluid, elastic, symmetric");
+    }
+    return o;
+}
+
+GreedyOptions GreedyOptions::parse(const OptionSpec& spec) {
+    GreedyOptions o;
+    for (const auto& [key, value] : spec.keys)
+        if (!parse_dense_key(spec, key, value, o)) reject_option_key(spec, what, key, "step, fluid, elastic");
+    return o;
+}
+
+std::string DiffeoOptions::spec() const {
+    return dense_spec(name, *this) + ",symmetric=" + (symmetric ? "yes" : "no");
+}
 std::string GreedyOptions::spec() const { return dense_spec(name, *this); }
 
 BsplineOptions BsplineOptions::parse(const OptionSpec& spec) {
@@ -69,7 +89,8 @@ std::string model_name(const DeformableModel& model) {
 
 std::string deformable_model_help() {
     return "                        " + DiffeoOptions{}.spec() +
-           "   velocity field, invertible\n"
+           "\n                            velocity field, invertible; symmetric=yes: both images\n"
+           "                            deformed half-way (SyN), A->B and B->A inverse\n"
            "                        " + GreedyOptions{}.spec() +
            "   displacement field\n"
            "                        " + BsplineOptions{}.spec() +

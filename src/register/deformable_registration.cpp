@@ -31,11 +31,27 @@ VectorField<D> iteration_exponential(const VectorField<D>& v) {
     return resample_field(exponential(resample_field(v, coarse)), v.grid());
 }
 
+// The symmetric model's two half-way maps, a = exp(-v/2) (applied to the fixed image)
+// and b = exp(v/2) (to the moving one), at half resolution on large grids as above.
+template <int D>
+void iteration_half_exponentials(const VectorField<D>& v, VectorField<D>& a, VectorField<D>& b) {
+    constexpr Index large = Index(1) << 18;
+    const bool coarse = v.voxel_count() >= large;
+    VectorField<D> half = coarse ? resample_field(v, shrink_grid(v.grid(), 2)) : v;
+    parallel_for(half.voxel_count(), [&](Index i) { half[i] *= 0.5f; });
+    b = coarse ? resample_field(exponential(half), v.grid()) : exponential(half);
+    parallel_for(half.voxel_count(), [&](Index i) { half[i] = -half[i]; });
+    a = coarse ? resample_field(exponential(half), v.grid()) : exponential(half);
+}
+
+enum class DenseModel { greedy, diffeo, symmetric };
+
 // The dense models (diffeo, greedy): the field is a velocity or a displacement.
 template <int D>
 DeformableResult<D> run_dense(const RegistrationImages<D>& images, const DeformableStage& stage,
-                              const DenseFieldOptions& options, bool diffeo, const Affine<D>& affine,
+                              const DenseFieldOptions& options, DenseModel model, const Affine<D>& affine,
                               DeformableStart<D> start, StageMonitor& monitor) {
+    const bool diffeo = model != DenseModel::greedy;
     const VectorField<D>* initial_field = start.field;
     // The field is the initial field (a warm start) plus what the levels have added.
     // Only the added part goes from level to level: the initial field is resampled
@@ -53,13 +69,19 @@ DeformableResult<D> run_dense(const RegistrationImages<D>& images, const Deforma
                             to_string(stage.metric), "fixed-step gradient descent");
         const double spacing = grid.spacing().minCoeff();
         const VecD<D> fluid = VecD<D>::Constant(options.fluid), elastic = VecD<D>::Constant(options.elastic);
-        VectorField<D> update(grid);
+        VectorField<D> update(grid), half_fixed, half_moving;  // symmetric: exp(-v/2), exp(v/2)
+        const auto step_force = [&] {
+            if (model == DenseModel::greedy) return dense.force(field, update);
+            if (model == DenseModel::diffeo) return dense.force(iteration_exponential(field), update);
+            iteration_half_exponentials(field, half_fixed, half_moving);
+            return dense.symmetric_force(half_fixed, half_moving, update);
+        };
         OptimizerResult result;
         result.stop_reason = "iterations";
         double initial_value = 0;
         const int max_iterations = stage.pyramid.iterations[level];
         for (int it = 0; it < max_iterations; ++it) {
-            const double value = diffeo ? dense.force(iteration_exponential(field), update) : dense.force(field, update);
+            const double value = step_force();
             if (it == 0) initial_value = value;
             result.trace.push_back(value);
             result.value = value;
@@ -81,6 +103,7 @@ DeformableResult<D> run_dense(const RegistrationImages<D>& images, const Deforma
         }
         result.evaluations = static_cast<int>(result.trace.size());
         monitor.end_level(std::move(result), initial_value);
+        half_fixed = half_moving = VectorField<D>();
         if (level + 1 == levels && field.grid().same_as(images.fixed.grid())) break;  // field is the result
         added = std::move(field);
         if (!base.empty()) parallel_for(added.voxel_count(), [&](Index i) { added[i] -= base[i]; });
@@ -124,10 +147,11 @@ DeformableResult<D> run_deformable_stage(const RegistrationImages<D>& images, co
         DeformableStart<D> start;
         StageMonitor& monitor;
         DeformableResult<D> operator()(const DiffeoOptions& o) const {
-            return run_dense(images, stage, o, true, affine, start, monitor);
+            return run_dense(images, stage, o, o.symmetric ? DenseModel::symmetric : DenseModel::diffeo, affine,
+                             start, monitor);
         }
         DeformableResult<D> operator()(const GreedyOptions& o) const {
-            return run_dense(images, stage, o, false, affine, start, monitor);
+            return run_dense(images, stage, o, DenseModel::greedy, affine, start, monitor);
         }
         DeformableResult<D> operator()(const BsplineOptions& o) const {
             return run_bspline_stage(images, stage, o, affine, start, monitor);

@@ -1,7 +1,8 @@
 #pragma once
 // One pyramid level of a dense (nonlinear) stage: the level's images, the metric on
 // the whole fixed grid, and the dense gradient dM/du of the metric with respect to a
-// displacement u on the fixed grid, for phi(x) = A(x + u(x)).
+// displacement u on the fixed grid, for phi(x) = A(x + u(x)); or, for the symmetric
+// model, the gradients with respect to the two half-way displacements.
 #include "alinea/affine.hpp"
 #include "alinea/interpolate.hpp"
 #include "alinea/metric.hpp"
@@ -39,7 +40,11 @@ public:
         const Grid<D>& g = fixed_.grid();
         samples_.dense_shape = Size<3>{g.size(0), g.size(1), D == 3 ? g.size(D - 1) : 1};
         const auto [lo, hi] = std::minmax_element(moving_.voxels().begin(), moving_.voxels().end());
-        metric_ = make_metric(metric, samples_, {*lo, *hi});
+        const auto [flo, fhi] = std::minmax_element(fixed_.voxels().begin(), fixed_.voxels().end());
+        moving_range_ = {*lo, *hi};
+        fixed_range_ = {*flo, *fhi};
+        metric_options_ = metric;
+        metric_ = make_metric(metric, samples_, moving_range_);
         const size_t n = static_cast<size_t>(fixed_.voxel_count());
         values_.resize(n);
         valid_.resize(n);
@@ -81,13 +86,66 @@ public:
         return value;
     }
 
+    // The symmetric model's step: the metric between the fixed image at x + a(x) and
+    // the moving one at A(x + b(x)), a = exp(-v/2) and b = exp(v/2) on the fixed grid,
+    // and in force -dM/db(x) + dM/da(x): the descent direction for v (b ~ v/2 and
+    // a ~ -v/2 to first order). The value is the mean of the metric taken both ways,
+    // so that swapping the images gives the same numbers. `b` is consumed: it holds
+    // the fixed image's gradient afterwards (one field less in memory at 1 mm).
+    double symmetric_force(const VectorField<D>& a, VectorField<D>& b, VectorField<D>& force) {
+        const Grid<D>& g = fixed_.grid();
+        const Grid<D>& mg = moving_.grid();
+        const MatD<D> k = mg.inverse_linear() * affine_.matrix;
+        const VecD<D> k0 = mg.inverse_linear() * (affine_.offset - mg.origin());
+        const MatD<D> kf = g.inverse_linear();
+        const Eigen::Matrix<float, D, D> kt = k.transpose().template cast<float>();
+        const Eigen::Matrix<float, D, D> kft = kf.transpose().template cast<float>();
+        std::vector<float>& fixed_values = symmetric_.values;
+        fixed_values.resize(values_.size());
+        fixed_derivative_.resize(values_.size());
+        for_each_row(g, [&](Index offset, VecD<D> index) {
+            for (Index x = 0; x < g.size(0); ++x) {
+                const Index i = offset + x;
+                index[0] = static_cast<double>(x);
+                const VecD<D> cm = k * (g.physical(index) + b[i].template cast<double>()) + k0;
+                const VecD<D> cf = index + kf * a[i].template cast<double>();
+                Vec<D> grad_m, grad_f;
+                bool ok = sample_linear_with_gradient(moving_, cm, values_[i], grad_m) &&
+                          sample_linear_with_gradient(fixed_, cf, fixed_values[i], grad_f);
+                float m = 0;
+                if (ok && moving_mask_) ok = sample_nearest(*moving_mask_, cm, m) && m > 0.5f;
+                if (ok && fixed_mask_) ok = sample_nearest(*fixed_mask_, cf, m) && m > 0.5f;
+                valid_[i] = ok;
+                // Invalid samples count for nothing; the bottom of each range keeps MI's
+                // bins where they are.
+                if (!ok) values_[i] = moving_range_.first, fixed_values[i] = fixed_range_.first;
+                force[i] = ok ? Vec<D>(kt * grad_m) : Vec<D>::Zero();
+                b[i] = ok ? Vec<D>(kft * grad_f) : Vec<D>::Zero();
+            }
+        });
+        // dM/dm with the warped fixed image as the reference, dM/df with the roles swapped.
+        symmetric_.dense_shape = samples_.dense_shape;
+        const FixedSamples moving_side{values_, samples_.dense_shape};
+        const MovingSamples as_moving{values_, valid_}, as_fixed{fixed_values, valid_};
+        const double to_moving =
+            make_metric(metric_options_, symmetric_, moving_range_)->evaluate(as_moving, derivative_);
+        const double to_fixed =
+            make_metric(metric_options_, moving_side, fixed_range_)->evaluate(as_fixed, fixed_derivative_);
+        parallel_for(fixed_.voxel_count(),
+                     [&](Index i) { force[i] = fixed_derivative_[i] * b[i] - derivative_[i] * force[i]; });
+        return 0.5 * (to_moving + to_fixed);
+    }
+
 private:
     ScalarImage<D> fixed_, moving_;
     std::optional<ScalarImage<D>> fixed_mask_, moving_mask_;
     Affine<D> affine_;
     FixedSamples samples_;
     std::unique_ptr<Metric> metric_;
-    std::vector<float> values_, derivative_;
+    MetricOptions metric_options_;
+    std::pair<float, float> fixed_range_, moving_range_;
+    FixedSamples symmetric_;  // the symmetric model's warped fixed image
+    std::vector<float> values_, derivative_, fixed_derivative_;
     std::vector<std::uint8_t> valid_;
 };
 

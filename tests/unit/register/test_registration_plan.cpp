@@ -42,7 +42,8 @@ TEST(RegistrationPlan, PrintThenParseIsTheIdentityForEveryOptionAndStageKind) {
         "200x100x50x10 --convergence 1e-7,12 --optimizer lbfgs --samples 5000 --space moving "
         "--transform affine --metric ncc --levels 2x1 --smoothing 0.5x0vox --iterations 30x20 --samples 0");
     for (const char* deformable :
-         {"diffeo", "greedy", "bspline", "diffeo:step=0.25,fluid=3,elastic=0.5", "greedy:step=1,fluid=0,elastic=2.5",
+         {"diffeo", "greedy", "bspline", "diffeo:step=0.25,fluid=3,elastic=0.5",
+          "diffeo:symmetric=yes,step=2", "greedy:step=1,fluid=0,elastic=2.5",
           "bspline:spacing=12.5,bending=0.001"})
         expect_round_trip(std::string("--transform affine --transform ") + deformable +
                           " --metric lncc:radius=4 --levels 4x2 --smoothing 1.5x0mm --iterations 50x25 "
@@ -87,6 +88,8 @@ TEST(RegistrationPlan, InapplicableKeysNameTheKeyAndTheAllowedOnes) {
         const std::string e = error_of(std::string("--transform ") + dense);
         EXPECT_NE(e.find("step, fluid, elastic"), std::string::npos) << e;
     }
+    EXPECT_NE(error_of("--transform greedy:symmetric=yes").find("step, fluid, elastic"), std::string::npos);
+    EXPECT_NE(error_of("--transform diffeo:symmetric=maybe").find("yes or no"), std::string::npos);
     EXPECT_NE(error_of("--transform diffeo:step").find("key=value"), std::string::npos);
     EXPECT_NE(error_of("--transform diffeo:step=1,step=2").find("twice"), std::string::npos);
     EXPECT_NE(error_of("--transform diffeo:step=-1").find("step"), std::string::npos);
