@@ -30,6 +30,9 @@ double inverse_residual(const VectorField<D>& displacement, const VectorField<D>
 // the value at the nearest border point, so upsampling keeps the borders).
 template <int D>
 VectorField<D> resample_field(const VectorField<D>& field, const Grid<D>& grid);
+// The same into `out`, whose grid is the target (no allocation: iterations reuse it).
+template <int D>
+void resample_field_into(VectorField<D>& out, const VectorField<D>& field);
 
 // det(I + du/dx) at every voxel (central differences, physical units).
 template <int D>

@@ -19,29 +19,41 @@ std::string describe(const DeformableStage& s) {
 
 namespace {
 
-// exp(v) during the iterations. On large grids it is computed at half resolution and
-// interpolated back: v is smooth at the scale of a few voxels, and scaling and
-// squaring at full resolution (six compositions of the whole field per iteration)
-// would dominate the run time. The final result is exponentiated at full resolution.
+// exp(v) during the iterations and for the result. On large grids it is computed at
+// half resolution and interpolated back: v is smooth at the scale of a few voxels, and
+// scaling and squaring at full resolution (six compositions of the whole field per
+// iteration) would dominate the run time. The result is the same map, so that the warp
+// written is the one whose metric the iterations measured. `out` (on v's grid) is
+// reused from iteration to iteration: a fresh full-resolution field each time would
+// cost its page faults again.
 template <int D>
-VectorField<D> iteration_exponential(const VectorField<D>& v) {
+void velocity_exponential(const VectorField<D>& v, VectorField<D>& out) {
     constexpr Index large = Index(1) << 18;
-    if (v.voxel_count() < large) return exponential(v);
-    const Grid<D> coarse = shrink_grid(v.grid(), 2);
-    return resample_field(exponential(resample_field(v, coarse)), v.grid());
+    if (v.voxel_count() < large) {
+        out = exponential(v);
+        return;
+    }
+    if (!out.grid().same_as(v.grid())) out = VectorField<D>(v.grid());
+    resample_field_into(out, exponential(resample_field(v, shrink_grid(v.grid(), 2))));
 }
 
 // The symmetric model's two half-way maps, a = exp(-v/2) (applied to the fixed image)
-// and b = exp(v/2) (to the moving one), at half resolution on large grids as above.
+// and b = exp(v/2) (to the moving one), at half resolution on large grids and into
+// reused fields as above.
 template <int D>
 void iteration_half_exponentials(const VectorField<D>& v, VectorField<D>& a, VectorField<D>& b) {
     constexpr Index large = Index(1) << 18;
     const bool coarse = v.voxel_count() >= large;
     VectorField<D> half = coarse ? resample_field(v, shrink_grid(v.grid(), 2)) : v;
     parallel_for(half.voxel_count(), [&](Index i) { half[i] *= 0.5f; });
-    b = coarse ? resample_field(exponential(half), v.grid()) : exponential(half);
+    const auto into = [&](VectorField<D>& out) {
+        if (!coarse) return void(out = exponential(half));
+        if (!out.grid().same_as(v.grid())) out = VectorField<D>(v.grid());
+        resample_field_into(out, exponential(half));
+    };
+    into(b);
     parallel_for(half.voxel_count(), [&](Index i) { half[i] = -half[i]; });
-    a = coarse ? resample_field(exponential(half), v.grid()) : exponential(half);
+    into(a);
 }
 
 enum class DenseModel { greedy, diffeo, symmetric };
@@ -69,10 +81,13 @@ DeformableResult<D> run_dense(const RegistrationImages<D>& images, const Deforma
                             to_string(stage.metric), "fixed-step gradient descent");
         const double spacing = grid.spacing().minCoeff();
         const VecD<D> fluid = VecD<D>::Constant(options.fluid), elastic = VecD<D>::Constant(options.elastic);
-        VectorField<D> update(grid), half_fixed, half_moving;  // symmetric: exp(-v/2), exp(v/2)
+        VectorField<D> update(grid), warp, half_fixed, half_moving;  // symmetric: exp(-v/2), exp(v/2)
         const auto step_force = [&] {
             if (model == DenseModel::greedy) return dense.force(field, update);
-            if (model == DenseModel::diffeo) return dense.force(iteration_exponential(field), update);
+            if (model == DenseModel::diffeo) {
+                velocity_exponential(field, warp);
+                return dense.force(warp, update);
+            }
             iteration_half_exponentials(field, half_fixed, half_moving);
             return dense.symmetric_force(half_fixed, half_moving, update);
         };
@@ -103,7 +118,7 @@ DeformableResult<D> run_dense(const RegistrationImages<D>& images, const Deforma
         }
         result.evaluations = static_cast<int>(result.trace.size());
         monitor.end_level(std::move(result), initial_value);
-        half_fixed = half_moving = VectorField<D>();
+        warp = half_fixed = half_moving = VectorField<D>();
         if (level + 1 == levels && field.grid().same_as(images.fixed.grid())) break;  // field is the result
         added = std::move(field);
         if (!base.empty()) parallel_for(added.voxel_count(), [&](Index i) { added[i] -= base[i]; });
@@ -117,12 +132,12 @@ DeformableResult<D> run_dense(const RegistrationImages<D>& images, const Deforma
     }
     DeformableResult<D> r;
     if (diffeo) {
-        r.warp = exponential(field);
+        velocity_exponential(field, r.warp);
         r.jacobian = jacobian_summary(jacobian_determinant(r.warp));  // before the inverse: less memory at once
         // exp(-v) without a copy of v (negation is exact, so v comes back unchanged).
         const auto negate = [&] { parallel_for(field.voxel_count(), [&](Index i) { field[i] = -field[i]; }); };
         negate();
-        r.inverse_warp = exponential(field);
+        velocity_exponential(field, r.inverse_warp);
         negate();
         r.inverse_residual = inverse_residual(r.warp, r.inverse_warp);
         r.velocity = std::move(field);

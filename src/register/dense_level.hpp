@@ -63,12 +63,15 @@ public:
         const VecD<D> k0 = mg.inverse_linear() * (affine_.offset - mg.origin());
         // Index-space gradient -> gradient in p: (d index / d p)^T = K^T.
         const Eigen::Matrix<float, D, D> kt = k.transpose().template cast<float>();
-        for_each_row(g, [&](Index offset, VecD<D> index) {
+        // Row-incremental: the grid point's moving index is the row's start plus x steps,
+        // and only u goes through K per voxel (in float, as in the compositions).
+        const Eigen::Matrix<float, D, D> kf = k.template cast<float>();
+        const Vec<D> step = (k * g.linear().col(0)).template cast<float>();
+        for_each_row(g, [&](Index offset, const VecD<D>& row) {
+            const Vec<D> start = (k * g.physical(row) + k0).template cast<float>();
             for (Index x = 0; x < g.size(0); ++x) {
                 const Index i = offset + x;
-                index[0] = static_cast<double>(x);
-                const VecD<D> p = g.physical(index) + u[i].template cast<double>();
-                const VecD<D> ci = k * p + k0;
+                const VecD<D> ci = (start + static_cast<float>(x) * step + kf * u[i]).template cast<double>();
                 Vec<D> grad;
                 bool ok = (!fixed_mask_ || (*fixed_mask_)[i] > 0.5f) &&
                           sample_linear_with_gradient(moving_, ci, values_[i], grad);

@@ -130,14 +130,73 @@ double inverse_residual(const VectorField<D>& displacement, const VectorField<D>
     return sum / static_cast<double>(std::max<Index>(r.voxel_count(), 1));
 }
 
+namespace {
+
+// Axis-aligned grids (a diagonal index map, as between pyramid levels): multilinear
+// interpolation is separable, so each output row blends its 2^(D-1) input rows once
+// with the row's own y (and z) weights, then interpolates along x with weights found
+// once for all rows. No per-voxel index arithmetic and half the loads of a gather.
 template <int D>
-VectorField<D> resample_field(const VectorField<D>& field, const Grid<D>& grid) {
+void resample_axis_aligned(VectorField<D>& out, const VectorField<D>& field, const VecD<D>& scale,
+                           const VecD<D>& offset) {
+    const Grid<D>& g = out.grid();
+    const Size<D>& n = field.size();
+    const auto axis_cell = [&](int a, Index i, Index& lo, float& w) {
+        const double c = std::clamp(scale[a] * static_cast<double>(i) + offset[a], 0.0,
+                                    static_cast<double>(n[a] - 1));
+        double f;
+        detail::cell(c, n[a], lo, f);
+        w = static_cast<float>(f);
+    };
+    const Index width = g.size(0);
+    const Index dx = n[0] > 1 ? 1 : 0, dy = n[1] > 1 ? n[0] : 0;
+    std::vector<Index> xlo(static_cast<size_t>(width));
+    std::vector<float> xw(static_cast<size_t>(width));
+    for (Index x = 0; x < width; ++x) axis_cell(0, x, xlo[static_cast<size_t>(x)], xw[static_cast<size_t>(x)]);
+    const auto [first, last] = std::minmax_element(xlo.begin(), xlo.end());
+    const Index x0 = *first, x1 = *last + dx;  // the input columns the row needs
+    for_each_row(g, [&](Index row_offset, const VecD<D>& row) {
+        thread_local std::vector<Vec<D>> blended;
+        blended.resize(static_cast<size_t>(n[0]));
+        Index ylo;
+        float wy;
+        axis_cell(1, static_cast<Index>(row[1]), ylo, wy);
+        const Vec<D>* p = field.data() + ylo * n[0];
+        if constexpr (D == 3) {
+            Index zlo;
+            float wz;
+            axis_cell(2, static_cast<Index>(row[2]), zlo, wz);
+            p += zlo * n[0] * n[1];
+            const Index dz = n[2] > 1 ? n[0] * n[1] : 0;
+            for (Index x = x0; x <= x1; ++x) {
+                const Vec<D> r0 = p[x] * (1 - wy) + p[x + dy] * wy;
+                const Vec<D> r1 = p[x + dz] * (1 - wy) + p[x + dz + dy] * wy;
+                blended[static_cast<size_t>(x)] = r0 * (1 - wz) + r1 * wz;
+            }
+        } else {
+            for (Index x = x0; x <= x1; ++x) blended[static_cast<size_t>(x)] = p[x] * (1 - wy) + p[x + dy] * wy;
+        }
+        for (Index x = 0; x < width; ++x) {
+            const size_t s = static_cast<size_t>(x);
+            const size_t lo = static_cast<size_t>(xlo[s]);
+            out[row_offset + x] = blended[lo] * (1 - xw[s]) + blended[lo + static_cast<size_t>(dx)] * xw[s];
+        }
+    });
+}
+
+}  // namespace
+
+template <int D>
+void resample_field_into(VectorField<D>& out, const VectorField<D>& field) {
     // As field_at at every voxel, with the index map done once per row (the grids' affines
     // compose into one index -> index map): this runs at every iteration of a diffeo level.
-    VectorField<D> out(grid);
+    const Grid<D>& grid = out.grid();
     const Grid<D>& fg = field.grid();
     const MatD<D> index_map = fg.inverse_linear() * grid.linear();
     const VecD<D> index_offset = fg.inverse_linear() * (grid.origin() - fg.origin());
+    const MatD<D> off_diagonal = index_map - MatD<D>(index_map.diagonal().asDiagonal());
+    if (off_diagonal.cwiseAbs().maxCoeff() <= 1e-9 * index_map.cwiseAbs().maxCoeff())
+        return resample_axis_aligned(out, field, VecD<D>(index_map.diagonal()), index_offset);
     VecD<D> upper;
     for (int a = 0; a < D; ++a) upper[a] = static_cast<double>(fg.size(a) - 1);
     for_each_row(grid, [&](Index offset, const VecD<D>& row) {
@@ -147,6 +206,12 @@ VectorField<D> resample_field(const VectorField<D>& field, const Grid<D>& grid) 
             sample_linear(field, ci, out[offset + x]);
         }
     });
+}
+
+template <int D>
+VectorField<D> resample_field(const VectorField<D>& field, const Grid<D>& grid) {
+    VectorField<D> out(grid);
+    resample_field_into(out, field);
     return out;
 }
 
@@ -190,6 +255,8 @@ template VectorField<3> invert<3>(const VectorField<3>&, int, double*);
 template double inverse_residual<2>(const VectorField<2>&, const VectorField<2>&);
 template double inverse_residual<3>(const VectorField<3>&, const VectorField<3>&);
 template VectorField<2> resample_field<2>(const VectorField<2>&, const Grid<2>&);
+template void resample_field_into<2>(VectorField<2>&, const VectorField<2>&);
+template void resample_field_into<3>(VectorField<3>&, const VectorField<3>&);
 template VectorField<3> resample_field<3>(const VectorField<3>&, const Grid<3>&);
 template ScalarImage<2> jacobian_determinant<2>(const VectorField<2>&);
 template ScalarImage<3> jacobian_determinant<3>(const VectorField<3>&);

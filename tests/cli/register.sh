@@ -98,7 +98,7 @@ expect_error "shear" "${pair[@]}" --transform shear
 # to the deformable one: one line naming the key and the allowed keys.
 expect_error "unknown key 'fluid' for bspline (known: spacing, bending)" "${pair[@]}" --transform bspline:fluid=2
 expect_error "unknown key 'step' for bspline" "${pair[@]}" --transform bspline:step=0.5
-expect_error "unknown key 'spacing' for diffeo (known: step, fluid, elastic)" "${pair[@]}" --transform diffeo:spacing=8
+expect_error "unknown key 'spacing' for diffeo (known: step, fluid, elastic, symmetric)" "${pair[@]}" --transform diffeo:spacing=8
 expect_error "unknown key 'bending' for greedy" "${pair[@]}" --transform greedy:bending=1
 expect_error "linear stages only" "${pair[@]}" --transform diffeo --optimizer lbfgs
 expect_error "unknown optimizer 'adam'" "${pair[@]}" --transform rigid --optimizer adam
