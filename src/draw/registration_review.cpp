@@ -2,7 +2,6 @@
 
 #include "alinea/displacement.hpp"
 #include "alinea/line_plot.hpp"
-#include "alinea/resample.hpp"
 #include "alinea/slice_view.hpp"
 
 #include <cmath>
@@ -22,11 +21,11 @@ std::string format(const char* pattern, double a, double b = 0, double c = 0) {
     return buffer;
 }
 
-// The fixed image's foreground: its mask, or voxels above a tenth of its robust maximum.
+// The fixed image's foreground: its mask, or voxels above a tenth of its robust maximum
+// (w: the fixed image's window).
 template <int D>
-ScalarImage<D> foreground(const ScalarImage<D>& fixed, const ScalarImage<D>* mask) {
+ScalarImage<D> foreground(const ScalarImage<D>& fixed, const Window& w, const ScalarImage<D>* mask) {
     if (mask) return *mask;
-    const Window w = robust_window(fixed);
     ScalarImage<D> out(fixed.grid());
     for (Index i = 0; i < fixed.voxel_count(); ++i) out[i] = std::isfinite(fixed[i]) && fixed[i] > 0.1 * w.hi ? 1.0f : 0.0f;
     return out;
@@ -40,10 +39,18 @@ double nice_spacing(double field_of_view) {
     return 10 * magnitude;
 }
 
+// The display windows of the fixed and moving images (robust percentiles of millions
+// of voxels: found once for all pictures).
+struct Windows {
+    Window fixed, moving;
+};
+
+// "before" is the moving image itself, sampled at the fixed image's slices' points
+// (physical coordinates, no transform).
 template <int D>
 Picture alignment_picture(const RegistrationReviewInputs<D>& in, const std::vector<SliceView<D>>& views,
-                          const ScalarImage<D>& before) {
-    const Window fw = robust_window(in.fixed), mw = robust_window(in.moving);
+                          const Windows& w) {
+    const Window &fw = w.fixed, &mw = w.moving;
     Figure f;
     f.title = "Registration: the moving image before and after, on the fixed image's grid";
     f.column_titles = {"fixed", "moving, before", "moving, after", "fixed edges on after", "checkerboard fixed / after"};
@@ -54,7 +61,7 @@ Picture alignment_picture(const RegistrationReviewInputs<D>& in, const std::vect
     for (const SliceView<D>& view : views) {
         const Slice fixed = sample_slice(in.fixed, view);
         const Raster fr = colour_slice(fixed, fw, ColourMap::grey, view.pixel_mm);
-        const Raster br = colour_slice(sample_slice(before, view), mw, ColourMap::grey, view.pixel_mm);
+        const Raster br = colour_slice(sample_slice(in.moving, view), mw, ColourMap::grey, view.pixel_mm);
         const Raster ar = colour_slice(sample_slice(in.warped, view), mw, ColourMap::grey, view.pixel_mm);
         Raster edges = ar;
         draw_edges(edges, fixed, fw, edge_colour);
@@ -70,15 +77,15 @@ Picture alignment_picture(const RegistrationReviewInputs<D>& in, const std::vect
 
 template <int D>
 Picture edges_picture(const RegistrationReviewInputs<D>& in, const Grid<D>& grid, const VecD<D>& through,
-                      const ScalarImage<D>& before) {
-    const Window fw = robust_window(in.fixed), mw = robust_window(in.moving);
+                      const Windows& w) {
+    const Window &fw = w.fixed, &mw = w.moving;
     Figure f;
     f.title = "The fixed image's edges on the moving image, before and after registration";
     f.column_titles = {"before", "after"};
     f.legend = {{"edges of the fixed image", edge_colour}};
     for (const SliceView<D>& view : orthogonal_views(grid, through, 360)) {
         const Slice fixed = sample_slice(in.fixed, view);
-        Raster b = colour_slice(sample_slice(before, view), mw, ColourMap::grey, view.pixel_mm);
+        Raster b = colour_slice(sample_slice(in.moving, view), mw, ColourMap::grey, view.pixel_mm);
         Raster a = colour_slice(sample_slice(in.warped, view), mw, ColourMap::grey, view.pixel_mm);
         draw_edges(b, fixed, fw, edge_colour);
         draw_edges(a, fixed, fw, edge_colour);
@@ -91,8 +98,9 @@ Picture edges_picture(const RegistrationReviewInputs<D>& in, const Grid<D>& grid
 
 template <int D>
 Picture deformation_picture(const RegistrationReviewInputs<D>& in, const std::vector<SliceView<D>>& views,
-                            const DeformableResult<D>& d, const ScalarImage<D>& log_jacobian, const ScalarImage<D>& mask) {
-    const Window jw = symmetric_window(log_jacobian, &mask, 0.1), fw = robust_window(in.fixed);
+                            const DeformableResult<D>& d, const ScalarImage<D>& log_jacobian, const ScalarImage<D>& mask,
+                            const Window& fw) {
+    const Window jw = symmetric_window(log_jacobian, &mask, 0.1);
     const Grid<D>& g = in.fixed.grid();
     double field_of_view = 0;
     for (int a = 0; a < D; ++a) field_of_view = std::max(field_of_view, g.spacing()[a] * static_cast<double>(g.size(a)));
@@ -147,7 +155,8 @@ template <int D>
 RegistrationReview review_registration(const RegistrationResult<D>& result, const RegistrationReviewInputs<D>& in) {
     RegistrationReview review;
     const Grid<D>& g = in.fixed.grid();
-    const ScalarImage<D> mask = foreground(in.fixed, in.fixed_mask);
+    const Windows windows{robust_window(in.fixed), in.pictures ? robust_window(in.moving) : Window{}};
+    const ScalarImage<D> mask = foreground(in.fixed, windows.fixed, in.fixed_mask);
     const char* region = in.fixed_mask ? "the fixed mask" : "the fixed image's foreground";
 
     // Overlap at the start: the fixed foreground mapped by the initial transform into the moving box.
@@ -200,20 +209,19 @@ RegistrationReview review_registration(const RegistrationResult<D>& result, cons
 
     const VecD<D> through = in.through ? *in.through : picture_centre(in.fixed, in.fixed_mask);
     const auto views = orthogonal_views(g, through);
-    const ScalarImage<D> before = resample(in.moving, g, Affine<D>::identity(), Interpolation::linear);
     review.pictures.push_back({"alignment",
                                "The fixed image, the moving image before registration (no transform) and after, the "
                                "fixed image's edges on the result, and a checkerboard of the two: edges and "
                                "checkerboard seams should run continuously across structures.",
-                               alignment_picture(in, views, before)});
+                               alignment_picture(in, views, windows)});
     review.pictures.push_back({"edges", "The same edges, larger, before and after: after registration they should lie on the moving image's boundaries.",
-                               edges_picture(in, g, through, before)});
+                               edges_picture(in, g, through, windows)});
     if (result.deformation)
         review.pictures.push_back({"deformation",
                                    "Local volume change of the deformable stage (log det J; 0: kept, ±0.69: doubled or "
                                    "halved) and a regular grid of the moving space drawn where it lands: smooth, "
                                    "unfolded lines mean a plausible deformation.",
-                                   deformation_picture(in, views, *result.deformation, *log_jacobian, mask)});
+                                   deformation_picture(in, views, *result.deformation, *log_jacobian, mask, windows.fixed)});
     review.pictures.push_back({"convergence",
                                "The metric at every iteration of every level (lower is better), from each level's "
                                "start, one panel per stage: each curve should fall and flatten.",

@@ -120,37 +120,48 @@ ByteBuffer gunzip(std::span<const std::uint8_t> gz, std::size_t needed, const st
     return out;
 }
 
-ByteBuffer gzip(std::span<const std::uint8_t> raw, int level) {
-    // Large buffers are cut into fixed 8 MiB pieces compressed in parallel, each a
-    // gzip member of its own (a multi-member file is plain gzip: gzip(1), zlib,
-    // nibabel and ITK read it). The pieces do not depend on the thread count, so
-    // neither do the bytes written.
-    constexpr std::size_t piece = std::size_t(8) << 20;
-    const std::size_t pieces = std::max<std::size_t>(1, (raw.size() + piece - 1) / piece);
-    std::vector<ByteBuffer> parts(pieces);
+void gzip_stream(std::size_t size, const FillBytes& fill, int level, const SinkBytes& sink) {
+    const std::size_t pieces = std::max<std::size_t>(1, (size + gzip_piece - 1) / gzip_piece);
+    struct Slot {
+        ByteBuffer raw, packed;
+    };
+    const std::size_t in_flight = std::min<std::size_t>(pieces, std::max(2, omp_get_max_threads()));
+    std::vector<Slot> slots(in_flight);
     std::atomic<bool> failed = false;
-    parallel_for(static_cast<Index>(pieces), [&](Index k) {
-        const auto part = raw.subspan(k * piece, std::min(piece, raw.size() - k * piece));
-        Compressor compressor(level);
-        if (!compressor.c) { failed = true; return; }
-        ByteBuffer out(libdeflate_gzip_compress_bound(compressor.c, part.size()));
-        const std::size_t n =
-            libdeflate_gzip_compress(compressor.c, part.data(), part.size(), out.data(), out.capacity());
-        if (n == 0) { failed = true; return; }
-        out.set_size(n);
-        parts[k] = std::move(out);
-    });
-    if (failed) throw Error("gzip compression failed (out of memory?)");
-    if (pieces == 1) return std::move(parts[0]);
-    std::size_t total = 0;
-    for (const ByteBuffer& p : parts) total += p.size();
-    ByteBuffer out(total);
-    std::size_t at = 0;
-    for (const ByteBuffer& p : parts) {
-        std::memcpy(out.data() + at, p.data(), p.size());
-        at += p.size();
+    for (std::size_t first = 0; first < pieces; first += in_flight) {
+        const std::size_t count = std::min(in_flight, pieces - first);
+        parallel_for(static_cast<Index>(count), [&](Index s) {
+            Slot& slot = slots[static_cast<std::size_t>(s)];
+            const std::size_t offset = (first + static_cast<std::size_t>(s)) * gzip_piece;
+            const std::size_t n = std::min(gzip_piece, size - offset);
+            Compressor compressor(level);
+            if (!compressor.c) { failed = true; return; }
+            if (slot.raw.capacity() < n) slot.raw = ByteBuffer(n);
+            fill(offset, std::span<std::uint8_t>(slot.raw.data(), n));
+            const std::size_t bound = libdeflate_gzip_compress_bound(compressor.c, n);
+            if (slot.packed.capacity() < bound) slot.packed = ByteBuffer(bound);
+            const std::size_t m =
+                libdeflate_gzip_compress(compressor.c, slot.raw.data(), n, slot.packed.data(), slot.packed.capacity());
+            if (m == 0) { failed = true; return; }
+            slot.packed.set_size(m);
+        });
+        if (failed) throw Error("gzip compression failed (out of memory?)");
+        for (std::size_t s = 0; s < count; ++s) sink(slots[s].packed.bytes());
     }
-    out.set_size(total);
+}
+
+ByteBuffer gzip(std::span<const std::uint8_t> raw, int level) {
+    ByteBuffer out;
+    gzip_stream(
+        raw.size(), [&](std::size_t offset, std::span<std::uint8_t> piece) {
+            std::memcpy(piece.data(), raw.data() + offset, piece.size());
+        },
+        level,
+        [&](std::span<const std::uint8_t> bytes) {
+            if (out.capacity() < out.size() + bytes.size()) out.reserve(std::max(2 * out.capacity(), out.size() + bytes.size()));
+            std::memcpy(out.data() + out.size(), bytes.data(), bytes.size());
+            out.set_size(out.size() + bytes.size());
+        });
     return out;
 }
 

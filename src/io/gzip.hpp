@@ -2,6 +2,8 @@
 // gzip in memory: libdeflate for whole-buffer speed, zlib only to peek at a header.
 #include "bytes.hpp"
 
+#include <functional>
+#include <span>
 #include <vector>
 
 namespace alinea::io {
@@ -20,9 +22,23 @@ std::vector<std::uint8_t> gunzip_head(std::span<const std::uint8_t> gz, std::siz
 ByteBuffer gunzip(std::span<const std::uint8_t> gz, std::size_t needed, const std::string& path,
                   std::size_t declared = 0);
 
-// One gzip member. Level 1 by default: on float images and fields, higher levels cost
-// several times the time for a few per cent smaller files.
+// The bytes [0, size) of a file that `fill(offset, piece)` writes piece by piece, and
+// where the compressed bytes go, in order.
+using FillBytes = std::function<void(std::size_t offset, std::span<std::uint8_t> piece)>;
+using SinkBytes = std::function<void(std::span<const std::uint8_t> bytes)>;
+
+// Compresses `size` bytes in fixed 8 MiB pieces, each a gzip member of its own (a
+// multi-member file is plain gzip: gzip(1), zlib, nibabel and ITK read it). A few
+// pieces are made and compressed in parallel at a time, in reused buffers: neither
+// the raw bytes nor the compressed file is ever held whole, and the bytes do not
+// depend on the thread count.
+void gzip_stream(std::size_t size, const FillBytes& fill, int level, const SinkBytes& sink);
+
+// gzip_stream of a buffer in memory, into one buffer.
 ByteBuffer gzip(std::span<const std::uint8_t> raw, int level = 1);
+
+// Piece boundaries of gzip_stream (and of the uncompressed writers that share it).
+inline constexpr std::size_t gzip_piece = std::size_t(8) << 20;
 
 // Deflate cannot expand data by more than ~1032:1, so a compressed size bounds the
 // decompressed size: a header promising more than this is a truncated file.

@@ -45,20 +45,53 @@ int compression_level(PixelType type) {
     return type == PixelType::f32 || type == PixelType::f64 ? 1 : 6;
 }
 
-// Encodes header + voxels (components stored one volume after another).
+// Encodes header + voxels (components stored one volume after another), made piece
+// by piece as it is compressed or written: an 85 MB warp is never held twice.
 void write_voxels(const std::string& path, const io::NiftiHeader& header, const float* values, Index voxels,
                   int components, PixelType type) {
     const std::vector<std::uint8_t> head = io::encode_nifti_header(header);
     const std::size_t bpv = static_cast<std::size_t>(io::bytes_per_voxel(type));
-    const std::size_t data_bytes = static_cast<std::size_t>(voxels) * components * bpv;
-    io::ByteBuffer raw(head.size() + data_bytes);
-    std::memcpy(raw.data(), head.data(), head.size());
-    for (int c = 0; c < components; ++c)
-        io::store(type, values + c, voxels, components, raw.data() + head.size() + c * voxels * bpv);
+    const std::size_t volume = static_cast<std::size_t>(voxels) * bpv;  // bytes per component
+    const std::size_t size = head.size() + volume * static_cast<std::size_t>(components);
+    const auto fill = [&](std::size_t offset, std::span<std::uint8_t> piece) {
+        std::size_t at = 0;  // within the piece
+        if (offset < head.size()) {
+            at = std::min(head.size() - offset, piece.size());
+            std::memcpy(piece.data(), head.data() + offset, at);
+        }
+        while (at < piece.size()) {
+            const std::size_t data = offset + at - head.size();  // byte in the voxel data
+            const std::size_t c = data / volume, first = (data % volume) / bpv, skip = data % bpv;
+            const std::size_t left = piece.size() - at;
+            const float* src = values + first * static_cast<std::size_t>(components) + c;
+            if (skip > 0 || left < bpv) {  // a voxel cut by a piece boundary
+                std::uint8_t one[8];
+                io::store(type, src, 1, components, one);
+                const std::size_t n = std::min(bpv - skip, left);
+                std::memcpy(piece.data() + at, one + skip, n);
+                at += n;
+                continue;
+            }
+            const std::size_t n = std::min(left / bpv, static_cast<std::size_t>(voxels) - first);
+            io::store(type, src, static_cast<Index>(n), components, piece.data() + at);
+            at += n * bpv;
+        }
+    };
     const bool gz = io::has_suffix(path, ".gz");
-    const io::ByteBuffer packed = gz ? io::gzip(raw.bytes(), compression_level(type)) : io::ByteBuffer();
     write_atomically(path, [&](const std::string& temp) {
-        io::write_file(temp, gz ? packed.bytes() : raw.bytes(), path);
+        io::FileWriter out(temp, path);
+        const auto sink = [&](std::span<const std::uint8_t> bytes) { out.append(bytes); };
+        if (gz) {
+            io::gzip_stream(size, fill, compression_level(type), sink);
+        } else {
+            std::vector<std::uint8_t> piece(std::min(size, io::gzip_piece));
+            for (std::size_t offset = 0; offset < size; offset += piece.size()) {
+                const std::span<std::uint8_t> part(piece.data(), std::min(piece.size(), size - offset));
+                fill(offset, part);
+                sink(part);
+            }
+        }
+        out.close();
     });
 }
 
