@@ -13,17 +13,19 @@ std::string to_string(Interpolation interpolation);
 
 namespace detail {
 inline constexpr double inside_tolerance = 1e-6;
-template <int D>
-bool inside(const Size<D>& size, const VecD<D>& ci) {
+template <int D, class S>
+bool inside(const Size<D>& size, const Eigen::Matrix<S, D, 1>& ci) {
     for (int a = 0; a < D; ++a)
-        if (!(ci[a] >= -inside_tolerance && ci[a] <= static_cast<double>(size[a] - 1) + inside_tolerance))
+        if (!(ci[a] >= static_cast<S>(-inside_tolerance) &&
+              ci[a] <= static_cast<S>(size[a] - 1) + static_cast<S>(inside_tolerance)))
             return false;
     return true;
 }
 // Lower corner and fraction along one axis, clamped so that corner+1 stays inside.
-inline void cell(double c, Index n, Index& lo, double& frac) {
+template <class S>
+void cell(S c, Index n, Index& lo, S& frac) {
     if (n == 1) { lo = 0; frac = 0; return; }
-    double f = std::floor(c);
+    const S f = std::floor(c);
     lo = static_cast<Index>(f);
     frac = c - f;
     if (lo < 0) { lo = 0; frac = 0; }
@@ -57,13 +59,15 @@ bool sample_linear(const Image<T, D>& image, const VecD<D>& ci, T& out) {
     return true;
 }
 
-// Multilinear value and its exact derivative in continuous-index units.
-template <int D>
-bool sample_linear_with_gradient(const Image<float, D>& image, const VecD<D>& ci, float& value, Vec<D>& grad) {
+// Multilinear value and its exact derivative in continuous-index units. The index may
+// be float (the dense models' inner loop: no conversions) or double.
+template <int D, class S>
+bool sample_linear_with_gradient(const Image<float, D>& image, const Eigen::Matrix<S, D, 1>& ci, float& value,
+                                 Vec<D>& grad) {
     const Size<D>& n = image.size();
     if (!detail::inside<D>(n, ci)) return false;
     Index lo[D];
-    double fd[D];
+    S fd[D];
     for (int a = 0; a < D; ++a) detail::cell(ci[a], n[a], lo[a], fd[a]);
     const float fx = static_cast<float>(fd[0]), fy = static_cast<float>(fd[1]);
     const float* p = image.data() + lo[0] + lo[1] * n[0] + (D == 3 ? lo[D - 1] * n[0] * n[1] : 0);

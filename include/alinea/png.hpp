@@ -21,5 +21,8 @@ PngInfo read_png_info(const std::string& path);
 void write_png(const std::string& path, const ScalarImage<2>& image, int bit_depth = 8);
 // An RGB picture (for QC): width x height, 3 bytes per pixel, row-major.
 void write_png_rgb(const std::string& path, int width, int height, const std::vector<unsigned char>& rgb);
+// The same encoded in memory, filtered and compressed for speed (report pictures: a
+// few hundred kilobytes each, drawn at every registration).
+std::string encode_png_rgb(int width, int height, const std::vector<unsigned char>& rgb);
 
 }  // namespace alinea

@@ -49,7 +49,9 @@ void convolve_rows(float* data, Index total, Index len, Index stride, const Taps
         thread_local std::vector<float> copy;
         copy.assign(out, out + width);
         const float* in = copy.data();
-        const Index inner_begin = std::min(len, r) * stride, inner_end = std::max(len - r, r) * stride;
+        // Positions [r, len - r) have every tap inside (none when the kernel is wider than the row).
+        const Index inner_begin = std::min(len, r) * stride;
+        const Index inner_end = std::max(len - r, std::min(len, r)) * stride;
         for (Index k = inner_begin; k < inner_end; ++k) out[k] = in[k] * taps.interior[r];
         for (Index j = 1; j <= r; ++j) {
             // Inside: the kernel is symmetric, so pairs of values share one product.

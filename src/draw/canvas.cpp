@@ -1,6 +1,7 @@
 #include "canvas.hpp"
 
 #include "alinea/error.hpp"
+#include "alinea/png.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -18,11 +19,6 @@ void select_font(cairo_t* cr, double size, bool bold) {
 std::uint32_t packed(const Rgb& c) {
     const auto byte = [](double v) { return static_cast<std::uint32_t>(std::lround(255 * std::clamp(v, 0.0, 1.0))); };
     return (byte(c.r) << 16) | (byte(c.g) << 8) | byte(c.b);
-}
-
-cairo_status_t append(void* closure, const unsigned char* data, unsigned int length) {
-    static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-    return CAIRO_STATUS_SUCCESS;
 }
 
 }  // namespace
@@ -84,8 +80,21 @@ Picture Canvas::finish() const {
         throw Error(std::string("drawing failed: ") + cairo_status_to_string(cairo_status(cr())));
     Picture p{width_, height_, {}, texts_};
     cairo_surface_flush(surface_.get());
-    if (cairo_surface_write_to_png_stream(surface_.get(), append, &p.png) != CAIRO_STATUS_SUCCESS)
-        throw Error("drawing: cannot encode the PNG");
+    // Cairo's own PNG writer compresses at zlib's default level: libpng's fast mode
+    // encodes these flat-coloured figures in a fraction of the time.
+    const unsigned char* data = cairo_image_surface_get_data(surface_.get());
+    const int stride = cairo_image_surface_get_stride(surface_.get());
+    std::vector<unsigned char> rgb(static_cast<std::size_t>(width_) * height_ * 3);
+    for (int row = 0; row < height_; ++row) {
+        const auto* line = reinterpret_cast<const std::uint32_t*>(data + static_cast<std::size_t>(row) * stride);
+        unsigned char* out = rgb.data() + static_cast<std::size_t>(row) * width_ * 3;
+        for (int c = 0; c < width_; ++c, out += 3) {
+            out[0] = static_cast<unsigned char>(line[c] >> 16);
+            out[1] = static_cast<unsigned char>(line[c] >> 8);
+            out[2] = static_cast<unsigned char>(line[c]);
+        }
+    }
+    p.png = encode_png_rgb(width_, height_, rgb);
     return p;
 }
 

@@ -130,4 +130,22 @@ void write_png_rgb(const std::string& path, int width, int height, const std::ve
     write_png_bytes(path, png.image, rgb.data(), 0);
 }
 
+std::string encode_png_rgb(int width, int height, const std::vector<unsigned char>& rgb) {
+    if (width <= 0 || height <= 0 || rgb.size() != static_cast<std::size_t>(width) * height * 3)
+        throw Error("RGB buffer does not match " + std::to_string(width) + "x" + std::to_string(height));
+    PngImage png;
+    png.image.width = static_cast<png_uint_32>(width);
+    png.image.height = static_cast<png_uint_32>(height);
+    png.image.format = PNG_FORMAT_RGB;
+    png.image.flags = PNG_IMAGE_FLAG_FAST;
+    png_alloc_size_t size = 0;
+    if (!png_image_write_to_memory(&png.image, nullptr, &size, 0, rgb.data(), 0, nullptr))
+        throw Error(std::string("cannot encode PNG: ") + png.image.message);
+    std::string bytes(size, '\0');
+    if (!png_image_write_to_memory(&png.image, bytes.data(), &size, 0, rgb.data(), 0, nullptr))
+        throw Error(std::string("cannot encode PNG: ") + png.image.message);
+    bytes.resize(size);
+    return bytes;
+}
+
 }  // namespace alinea

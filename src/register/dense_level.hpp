@@ -71,13 +71,13 @@ public:
             const Vec<D> start = (k * g.physical(row) + k0).template cast<float>();
             for (Index x = 0; x < g.size(0); ++x) {
                 const Index i = offset + x;
-                const VecD<D> ci = (start + static_cast<float>(x) * step + kf * u[i]).template cast<double>();
+                const Vec<D> ci = start + static_cast<float>(x) * step + kf * u[i];
                 Vec<D> grad;
                 bool ok = (!fixed_mask_ || (*fixed_mask_)[i] > 0.5f) &&
                           sample_linear_with_gradient(moving_, ci, values_[i], grad);
                 if (ok && moving_mask_) {
                     float m = 0;
-                    ok = sample_nearest(*moving_mask_, ci, m) && m > 0.5f;
+                    ok = sample_nearest(*moving_mask_, VecD<D>(ci.template cast<double>()), m) && m > 0.5f;
                 }
                 valid_[i] = ok;
                 if (!ok) values_[i] = 0;

@@ -9,38 +9,15 @@
 
 namespace alinea {
 
+
 namespace {
 
-// u sampled at a physical point; outside its grid, the value at the nearest border
-// point (a field that stops abruptly at the border would fold there when composed).
-template <int D>
-Vec<D> field_at(const VectorField<D>& u, const VecD<D>& p) {
-    VecD<D> ci = u.grid().continuous_index(p);
-    for (int a = 0; a < D; ++a) ci[a] = std::clamp(ci[a], 0.0, static_cast<double>(u.grid().size(a) - 1));
-    Vec<D> v;
-    sample_linear(u, ci, v);
-    return v;
-}
-
-// Calls fn(offset, physical point) for every voxel, in parallel rows.
+// Calls fn(offset, (outer ∘ inner)(x) - x) for every voxel x of inner's grid, rows in
+// parallel. The point x + inner(x) is mapped to outer's continuous index by one affine
+// map per row (index -> index) plus the displacement through outer's inverse linear
+// part, in float: this is the inner loop of scaling and squaring.
 template <int D, class F>
-void for_each_point(const Grid<D>& g, F&& fn) {
-    for_each_row(g, [&](Index offset, VecD<D> index) {
-        for (Index x = 0; x < g.size(0); ++x) {
-            index[0] = static_cast<double>(x);
-            fn(offset + x, g.physical(index));
-        }
-    });
-}
-
-}  // namespace
-
-// out = outer ∘ inner on inner's grid, into a field of the right size. The point
-// x + inner(x) is mapped to outer's continuous index by one affine map per row
-// (index -> index) plus the displacement through outer's inverse linear part, in
-// float: this is the inner loop of scaling and squaring.
-template <int D>
-void compose_into(VectorField<D>& out, const VectorField<D>& outer, const VectorField<D>& inner) {
+void for_each_composed(const VectorField<D>& outer, const VectorField<D>& inner, F&& fn) {
     const Grid<D>& g = inner.grid();
     const Grid<D>& og = outer.grid();
     const Eigen::Matrix<float, D, D> to_outer = og.inverse_linear().template cast<float>();
@@ -57,9 +34,17 @@ void compose_into(VectorField<D>& out, const VectorField<D>& outer, const Vector
             ci = ci.cwiseMax(Vec<D>::Zero()).cwiseMin(upper);  // border values outside
             Vec<D> v;
             sample_linear(outer, VecD<D>(ci.template cast<double>()), v);
-            out[offset + x] = a + v;
+            fn(offset + x, Vec<D>(a + v));
         }
     });
+}
+
+}  // namespace
+
+// out = outer ∘ inner on inner's grid, into a field of the right size.
+template <int D>
+void compose_into(VectorField<D>& out, const VectorField<D>& outer, const VectorField<D>& inner) {
+    for_each_composed(outer, inner, [&](Index i, const Vec<D>& u) { out[i] = u; });
 }
 
 template <int D>
@@ -110,9 +95,8 @@ VectorField<D> invert(const VectorField<D>& displacement, int iterations, double
     for (Vec<D>& v : w.voxels()) v.setZero();
     for (int k = 0; k < iterations; ++k) {
         VectorField<D> next(w.grid());
-        for_each_point(w.grid(), [&](Index i, const VecD<D>& x) {
-            next[i] = -field_at<D>(displacement, x + w[i].template cast<double>());
-        });
+        // -u(x + w(x)) = w(x) - (u ∘ w)(x) + x.
+        for_each_composed(displacement, w, [&](Index i, const Vec<D>& composed) { next[i] = w[i] - composed; });
         w = std::move(next);
     }
     if (mean_residual) *mean_residual = inverse_residual(displacement, w);
@@ -121,13 +105,16 @@ VectorField<D> invert(const VectorField<D>& displacement, int iterations, double
 
 template <int D>
 double inverse_residual(const VectorField<D>& displacement, const VectorField<D>& inverse) {
-    ScalarImage<D> r(inverse.grid());
-    for_each_point(inverse.grid(), [&](Index i, const VecD<D>& x) {
-        r[i] = (field_at<D>(displacement, x + inverse[i].template cast<double>()) + inverse[i]).norm();
+    // |u(x + w(x)) + w(x)| is the length of (u ∘ w)(x) - x; summed per row, then rows in order.
+    const Grid<D>& g = inverse.grid();
+    const Index width = std::max<Index>(g.size(0), 1);
+    std::vector<double> row_sum(static_cast<std::size_t>(g.voxel_count() / width), 0.0);
+    for_each_composed(displacement, inverse, [&](Index i, const Vec<D>& r) {
+        row_sum[static_cast<std::size_t>(i / width)] += r.norm();
     });
     double sum = 0;
-    for (float v : r.voxels()) sum += v;
-    return sum / static_cast<double>(std::max<Index>(r.voxel_count(), 1));
+    for (const double s : row_sum) sum += s;
+    return sum / static_cast<double>(std::max<Index>(g.voxel_count(), 1));
 }
 
 namespace {
@@ -188,8 +175,8 @@ void resample_axis_aligned(VectorField<D>& out, const VectorField<D>& field, con
 
 template <int D>
 void resample_field_into(VectorField<D>& out, const VectorField<D>& field) {
-    // As field_at at every voxel, with the index map done once per row (the grids' affines
-    // compose into one index -> index map): this runs at every iteration of a diffeo level.
+    // Linear, with points outside the field clamped to its border; the index map is done
+    // once per row (the grids' affines compose into one index -> index map).
     const Grid<D>& grid = out.grid();
     const Grid<D>& fg = field.grid();
     const MatD<D> index_map = fg.inverse_linear() * grid.linear();
