@@ -17,6 +17,13 @@ VectorField<D> compose(const VectorField<D>& outer, const VectorField<D>& inner)
 template <int D>
 VectorField<D> exponential(const VectorField<D>& velocity, int squarings = -1);
 
+// exp(s v) for a smooth v on a large grid at a fraction of scaling and squaring's cost:
+// the coarse part c of v (on shrink_grid(grid, 2)) is exponentiated there, and the fine
+// remainder s (v - c) is added as it is (its own flow to first order):
+// u = exp(s c) - s c, interpolated, + s v. Into `out` (on v's grid; reused if it is).
+template <int D>
+void two_scale_exponential(const VectorField<D>& v, float s, VectorField<D>& out);
+
 // Inverse of x + u(x) by the fixed-point iteration w(x) = -u(x + w(x)) (for fields
 // that are not exponentials). Returns the mean residual |u(x + w) + w| in mm.
 template <int D>

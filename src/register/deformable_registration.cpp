@@ -19,41 +19,20 @@ std::string describe(const DeformableStage& s) {
 
 namespace {
 
-// exp(v) during the iterations and for the result. On large grids it is computed at
-// half resolution and interpolated back: v is smooth at the scale of a few voxels, and
-// scaling and squaring at full resolution (six compositions of the whole field per
-// iteration) would dominate the run time. The result is the same map, so that the warp
-// written is the one whose metric the iterations measured. `out` (on v's grid) is
-// reused from iteration to iteration: a fresh full-resolution field each time would
-// cost its page faults again.
+// exp(s v) during the iterations and for the result. On large grids, in two scales (see
+// two_scale_exponential): scaling and squaring at full resolution (six compositions
+// of the whole field per iteration) would dominate the run time, and exponentiating
+// only a half-resolution copy of v loses its finest detail (0.010 of mean Dice on the
+// IXI pairs). The result is the same map, so that the warp written is the one whose
+// metric the iterations measured. `out` (on v's grid) is reused from iteration to
+// iteration: a fresh full-resolution field would cost its page faults again.
 template <int D>
-void velocity_exponential(const VectorField<D>& v, VectorField<D>& out) {
+void velocity_exponential(const VectorField<D>& v, float s, VectorField<D>& out) {
     constexpr Index large = Index(1) << 18;
-    if (v.voxel_count() < large) {
-        out = exponential(v);
-        return;
-    }
-    if (!out.grid().same_as(v.grid())) out = VectorField<D>(v.grid());
-    resample_field_into(out, exponential(resample_field(v, shrink_grid(v.grid(), 2))));
-}
-
-// The symmetric model's two half-way maps, a = exp(-v/2) (applied to the fixed image)
-// and b = exp(v/2) (to the moving one), at half resolution on large grids and into
-// reused fields as above.
-template <int D>
-void iteration_half_exponentials(const VectorField<D>& v, VectorField<D>& a, VectorField<D>& b) {
-    constexpr Index large = Index(1) << 18;
-    const bool coarse = v.voxel_count() >= large;
-    VectorField<D> half = coarse ? resample_field(v, shrink_grid(v.grid(), 2)) : v;
-    parallel_for(half.voxel_count(), [&](Index i) { half[i] *= 0.5f; });
-    const auto into = [&](VectorField<D>& out) {
-        if (!coarse) return void(out = exponential(half));
-        if (!out.grid().same_as(v.grid())) out = VectorField<D>(v.grid());
-        resample_field_into(out, exponential(half));
-    };
-    into(b);
-    parallel_for(half.voxel_count(), [&](Index i) { half[i] = -half[i]; });
-    into(a);
+    if (v.voxel_count() >= large) return two_scale_exponential(v, s, out);
+    VectorField<D> scaled = v;
+    if (s != 1.0f) parallel_for(scaled.voxel_count(), [&](Index i) { scaled[i] *= s; });
+    out = exponential(scaled);
 }
 
 enum class DenseModel { greedy, diffeo, symmetric };
@@ -85,10 +64,12 @@ DeformableResult<D> run_dense(const RegistrationImages<D>& images, const Deforma
         const auto step_force = [&] {
             if (model == DenseModel::greedy) return dense.force(field, update);
             if (model == DenseModel::diffeo) {
-                velocity_exponential(field, warp);
+                velocity_exponential(field, 1.0f, warp);
                 return dense.force(warp, update);
             }
-            iteration_half_exponentials(field, half_fixed, half_moving);
+            // The symmetric model's half-way maps: exp(-v/2) for the fixed image, exp(v/2) for the moving one.
+            velocity_exponential(field, -0.5f, half_fixed);
+            velocity_exponential(field, 0.5f, half_moving);
             return dense.symmetric_force(half_fixed, half_moving, update);
         };
         OptimizerResult result;
@@ -132,13 +113,9 @@ DeformableResult<D> run_dense(const RegistrationImages<D>& images, const Deforma
     }
     DeformableResult<D> r;
     if (diffeo) {
-        velocity_exponential(field, r.warp);
-        r.jacobian = jacobian_summary(jacobian_determinant(r.warp));  // before the inverse: less memory at once
-        // exp(-v) without a copy of v (negation is exact, so v comes back unchanged).
-        const auto negate = [&] { parallel_for(field.voxel_count(), [&](Index i) { field[i] = -field[i]; }); };
-        negate();
-        velocity_exponential(field, r.inverse_warp);
-        negate();
+        velocity_exponential(field, 1.0f, r.warp);
+        r.jacobian = jacobian_summary(jacobian_determinant(r.warp));
+        velocity_exponential(field, -1.0f, r.inverse_warp);
         r.inverse_residual = inverse_residual(r.warp, r.inverse_warp);
         r.velocity = std::move(field);
     } else {

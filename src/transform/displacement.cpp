@@ -2,6 +2,7 @@
 
 #include "alinea/interpolate.hpp"
 #include "alinea/parallel.hpp"
+#include "alinea/pyramid.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -87,6 +88,21 @@ VectorField<D> exponential(const VectorField<D>& velocity, int squarings) {
         std::swap(u, scratch);
     }
     return u;
+}
+
+template <int D>
+void two_scale_exponential(const VectorField<D>& v, float s, VectorField<D>& out) {
+    const Grid<D>& grid = v.grid();
+    const VectorField<D> coarse = resample_field(v, shrink_grid(grid, 2));
+    VectorField<D> remainder = coarse;
+    parallel_for(remainder.voxel_count(), [&](Index i) { remainder[i] *= s; });
+    remainder = exponential(remainder);
+    // exp(s c) - s c, interpolated (interpolation is linear: the same as the difference
+    // of the interpolated fields), plus s v at full resolution.
+    parallel_for(remainder.voxel_count(), [&](Index i) { remainder[i] -= s * coarse[i]; });
+    if (!out.grid().same_as(grid)) out = VectorField<D>(grid);
+    resample_field_into(out, remainder);
+    parallel_for(out.voxel_count(), [&](Index i) { out[i] += s * v[i]; });
 }
 
 template <int D>
@@ -237,6 +253,8 @@ template VectorField<2> compose<2>(const VectorField<2>&, const VectorField<2>&)
 template VectorField<3> compose<3>(const VectorField<3>&, const VectorField<3>&);
 template VectorField<2> exponential<2>(const VectorField<2>&, int);
 template VectorField<3> exponential<3>(const VectorField<3>&, int);
+template void two_scale_exponential<2>(const VectorField<2>&, float, VectorField<2>&);
+template void two_scale_exponential<3>(const VectorField<3>&, float, VectorField<3>&);
 template VectorField<2> invert<2>(const VectorField<2>&, int, double*);
 template VectorField<3> invert<3>(const VectorField<3>&, int, double*);
 template double inverse_residual<2>(const VectorField<2>&, const VectorField<2>&);
