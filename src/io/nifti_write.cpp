@@ -1,5 +1,5 @@
-// Writing NIfTI: header from the grid, voxels converted (integers rounded and clamped),
-// .gz compressed as one gzip member, all through a temporary file.
+// Writing NIfTI: header from the grid, voxels converted (integers rounded and clamped)
+// piece by piece, .gz compressed in 8 MiB gzip members, all through a temporary file.
 #include "alinea/atomic_file.hpp"
 #include "alinea/error.hpp"
 #include "alinea/nifti.hpp"
