@@ -20,7 +20,10 @@ VectorField<D> exponential(const VectorField<D>& velocity, int squarings = -1);
 // exp(s v) for a smooth v on a large grid at a fraction of scaling and squaring's cost:
 // the coarse part c of v (on shrink_grid(grid, 2)) is exponentiated there, and the fine
 // remainder s (v - c) is added as it is (its own flow to first order):
-// u = exp(s c) - s c, interpolated, + s v. Into `out` (on v's grid; reused if it is).
+// u = exp(s c) - s c, interpolated, + s v. Exact (to interpolation) for the coarse part;
+// the fine part is right while it varies little along the displacement, as in a
+// registration's finest level, not where detail at the scale of a few voxels is moved
+// further than that. Into `out` (on v's grid; reused if it is).
 template <int D>
 void two_scale_exponential(const VectorField<D>& v, float s, VectorField<D>& out);
 

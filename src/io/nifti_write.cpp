@@ -57,6 +57,10 @@ void write_voxels(const std::string& path, const io::NiftiHeader& header, const 
     const std::size_t bpv = static_cast<std::size_t>(io::bytes_per_voxel(type));
     const std::size_t volume = static_cast<std::size_t>(voxels) * bpv;  // bytes per component
     const std::size_t size = head.size() + volume * static_cast<std::size_t>(components);
+    // Pieces (8 MiB) and headers (352 or 544 bytes) are multiples of 8 bytes, so every
+    // piece starts on a whole voxel; a component's volume may still end inside a piece.
+    static_assert(io::gzip_piece % 8 == 0);
+    if (head.size() % 8 != 0) throw Error("internal: a NIfTI header of " + std::to_string(head.size()) + " bytes");
     const auto fill = [&](std::size_t offset, std::span<std::uint8_t> piece) {
         std::size_t at = 0;  // within the piece
         if (offset < head.size()) {
@@ -65,18 +69,9 @@ void write_voxels(const std::string& path, const io::NiftiHeader& header, const 
         }
         while (at < piece.size()) {
             const std::size_t data = offset + at - head.size();  // byte in the voxel data
-            const std::size_t c = data / volume, first = (data % volume) / bpv, skip = data % bpv;
-            const std::size_t left = piece.size() - at;
+            const std::size_t c = data / volume, first = (data % volume) / bpv;
             const float* src = values + first * static_cast<std::size_t>(components) + c;
-            if (skip > 0 || left < bpv) {  // a voxel cut by a piece boundary
-                std::uint8_t one[8];
-                io::store(type, src, 1, components, one);
-                const std::size_t n = std::min(bpv - skip, left);
-                std::memcpy(piece.data() + at, one + skip, n);
-                at += n;
-                continue;
-            }
-            const std::size_t n = std::min(left / bpv, static_cast<std::size_t>(voxels) - first);
+            const std::size_t n = std::min((piece.size() - at) / bpv, static_cast<std::size_t>(voxels) - first);
             io::store(type, src, static_cast<Index>(n), components, piece.data() + at);
             at += n * bpv;
         }

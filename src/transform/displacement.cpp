@@ -10,7 +10,6 @@
 
 namespace alinea {
 
-
 namespace {
 
 // Calls fn(offset, (outer ∘ inner)(x) - x) for every voxel x of inner's grid, rows in

@@ -8,6 +8,7 @@
 #include "alinea/displacement.hpp"
 #include "alinea/interpolate.hpp"
 #include "alinea/parallel.hpp"
+#include "alinea/pyramid.hpp"
 
 #include "unit/test_support.hpp"
 
@@ -261,6 +262,53 @@ TEST(Exponential, OfSmoothVelocityMatchesRk4Flow) {
     EXPECT_LT(worst, 0.1 * voxel);
 }
 
+// The two-scale exponential is exact (to interpolation) for the coarse part of a
+// velocity, and first-order for its fine part: right when the fine part varies little
+// along the displacement. Two regimes: a large smooth velocity (it must match the
+// full-resolution exponential as closely as a half-resolution copy does), and a small
+// one with detail at the scale of two voxels (it must keep the detail that the
+// half-resolution copy loses).
+TEST(TwoScaleExponential, ExactForTheCoarsePartFirstOrderForTheFine) {
+    const Grid<3> grid = oblique_grid({56, 60, 48});
+    const double voxel = grid.spacing().minCoeff();
+    const auto mean_errors = [&](const VectorField<3>& v) {
+        VectorField<3> two_scale;
+        two_scale_exponential(v, 1.0f, two_scale);
+        EXPECT_TRUE(two_scale.grid().same_as(grid));
+        const VectorField<3> half_only = resample_field(exponential(resample_field(v, shrink_grid(grid, 2))), grid);
+        const VectorField<3> full = exponential(v);
+        double two = 0, half = 0;
+        Index count = 0;
+        for (Index o = 0; o < grid.voxel_count(); ++o) {
+            const Size<3> idx = grid.index_of(o);
+            if (idx[0] % 3 || idx[1] % 3 || idx[2] % 3 || !interior(grid, o, 8.0)) continue;
+            two += (two_scale[o] - full[o]).norm();
+            half += (half_only[o] - full[o]).norm();
+            ++count;
+        }
+        EXPECT_GT(count, 1000);
+        return std::pair{two / static_cast<double>(count), half / static_cast<double>(count)};
+    };
+    const VectorField<3> smooth = sample_field<3>(grid, [](const VecD<3>& p) { return smooth_velocity(p, 4.0); });
+    const auto [smooth_two, smooth_half] = mean_errors(smooth);
+    EXPECT_LT(smooth_two, 0.05 * voxel);
+    EXPECT_LT(smooth_two, 1.5 * smooth_half);
+
+    const VectorField<3> detailed = sample_field<3>(grid, [](const VecD<3>& p) {
+        const VecD<3> fine(std::sin(2.2 * p[0]) * std::cos(1.9 * p[1]), std::cos(2.4 * p[2]), std::sin(2.0 * p[1]));
+        return VecD<3>(smooth_velocity(p, 0.3) + 0.1 * fine);
+    });
+    const auto [detail_two, detail_half] = mean_errors(detailed);
+    EXPECT_LT(detail_two, 0.02 * voxel);
+    EXPECT_LT(detail_two, 0.25 * detail_half);
+
+    // exp(s v) with s = -1 undoes s = 1, as exponential(-v) does.
+    VectorField<3> forward, inverse;
+    two_scale_exponential(smooth, 1.0f, forward);
+    two_scale_exponential(smooth, -1.0f, inverse);
+    EXPECT_LT(inverse_residual(forward, inverse), 0.05 * voxel);
+}
+
 TEST(Exponential, OfVelocityAndItsNegativeUndoEachOther) {
     const Grid<3> grid = oblique_grid({56, 60, 48});
     const VectorField<3> v = sample_field<3>(grid, [](const VecD<3>& p) { return smooth_velocity(p, 4.0); });
@@ -388,6 +436,32 @@ TEST(ResampleField, LinearFieldOnAFinerGridAndBorderValuesOutside) {
         ASSERT_LT((out[o].cast<double>() - b * grid.physical(clamped)).norm(), 1e-4) << "voxel " << o;
     }
     EXPECT_GT(outside, 1000);
+}
+
+// Between axis-aligned grids (a pyramid level and its parent, or a flipped and shifted
+// copy) resampling takes the separable path: it must give the same linear field, with
+// border values outside, as the general path does.
+TEST(ResampleField, AxisAlignedGridsIncludingFlippedAxesAndBorderValues) {
+    const Grid<3> grid = oblique_grid({17, 14, 12});
+    MatD<3> b;
+    b << 0.1, -0.2, 0.05, 0.0, 0.3, -0.1, 0.2, 0.1, -0.05;
+    const VectorField<3> field = sample_field<3>(grid, [&](const VecD<3>& p) { return VecD<3>(b * p); });
+    const MatD<3> flipped_linear = grid.linear() * VecD<3>(-0.45, 0.7, 1.3).asDiagonal();
+    const std::vector<Grid<3>> targets = {
+        shrink_grid(grid, 2),
+        Grid<3>({40, 22, 11}, flipped_linear, grid.physical(VecD<3>(18, -2.5, -1.25))),
+    };
+    for (const Grid<3>& target : targets) {
+        const VectorField<3> out = resample_field(field, target);
+        Index outside = 0;
+        for (Index o = 0; o < target.voxel_count(); ++o) {
+            const VecD<3> ci = grid.continuous_index(voxel_point(target, o));
+            const VecD<3> clamped = ci.cwiseMax(0.0).cwiseMin(VecD<3>(16, 13, 11));
+            outside += (clamped - ci).norm() > 1e-9;
+            ASSERT_LT((out[o].cast<double>() - b * grid.physical(clamped)).norm(), 1e-4) << "voxel " << o;
+        }
+        if (target.size(0) == 40) EXPECT_GT(outside, 1000);
+    }
 }
 
 // ---------------------------------------------------------------------------------
