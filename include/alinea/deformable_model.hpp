@@ -55,6 +55,7 @@ struct BsplineOptions {
     static constexpr const char* name = "bspline";
     double spacing = 8;      // control point spacing at the finest level, mm
     double bending = 0.01;   // weight of the mean squared second difference
+    double barrier = 0;      // weight of the folding barrier (folding_barrier.hpp), 0: off
     static BsplineOptions parse(const OptionSpec& spec);
     std::string spec() const;
     bool operator==(const BsplineOptions&) const = default;

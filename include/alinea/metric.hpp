@@ -56,6 +56,11 @@ public:
     // Returns the value; if derivative is non-empty, fills dM/dt_i (0 where invalid).
     // Results are independent of the thread count.
     virtual double evaluate(const MovingSamples& moving, std::span<float> derivative) const = 0;
+    // 1 at the samples whose moving value cannot change the metric, whatever the moving
+    // image (their derivative is zero, up to rounding): a dense model need not sample
+    // the moving image there. LNCC: every window that holds the sample is flat in the fixed image (the
+    // background of a skull-stripped brain). Empty: no such samples known.
+    virtual std::vector<std::uint8_t> indifferent_samples() const { return {}; }
 };
 
 // Builds the metric for one level. moving_range is the moving image's [min, max]

@@ -150,6 +150,34 @@ public:
         return pass.scale * total;
     }
 
+    // The windows that hold voxel x are centred within r of it, so they cover [x-2r, x+2r]:
+    // x is indifferent where the fixed image is constant over that box (clipped at the
+    // border, as the windows are). Then every window with x is flat (cc = 0, A = B = C = 0).
+    std::vector<std::uint8_t> indifferent_samples() const override {
+        std::vector<float> lo(fixed_), hi(fixed_);
+        const Index counts[3] = {nx_, ny_, nz_}, strides[3] = {1, nx_, nx_ * ny_};
+        const int radius[3] = {2 * r_, 2 * ry_, 2 * r_};
+        for (int a = 0; a < 3; ++a) {
+            if (counts[a] <= 1 || radius[a] == 0) continue;
+            const Index n = counts[a], stride = strides[a], lines = static_cast<Index>(fixed_.size()) / n;
+            parallel_for(lines, [&](Index line) {
+                // The line's first voxel: lines run over the other two axes in storage order.
+                const Index start = line % stride + line / stride * stride * n;
+                std::vector<float> min_line(static_cast<size_t>(n)), max_line(static_cast<size_t>(n));
+                for (Index i = 0; i < n; ++i) {
+                    float mn = lo[start + i * stride], mx = hi[start + i * stride];
+                    for (Index j = std::max<Index>(0, i - radius[a]); j <= std::min(n - 1, i + radius[a]); ++j)
+                        mn = std::min(mn, lo[start + j * stride]), mx = std::max(mx, hi[start + j * stride]);
+                    min_line[i] = mn, max_line[i] = mx;
+                }
+                for (Index i = 0; i < n; ++i) lo[start + i * stride] = min_line[i], hi[start + i * stride] = max_line[i];
+            });
+        }
+        std::vector<std::uint8_t> indifferent(fixed_.size());
+        for (size_t i = 0; i < indifferent.size(); ++i) indifferent[i] = lo[i] == hi[i];
+        return indifferent;
+    }
+
 private:
     struct Pass {
         const float* m;

@@ -1,8 +1,10 @@
 // The B-spline free-form deformation stage: L-BFGS on the control points through the
-// adjoint of B-spline interpolation, a bending penalty, the control grid refined
-// from level to level (coarser levels get a proportionally coarser grid).
+// adjoint of B-spline interpolation, with a bending penalty and a folding barrier; the
+// control grid is refined from level to level (coarser levels get a proportionally
+// coarser grid).
 #include "alinea/bspline_field.hpp"
 #include "alinea/displacement.hpp"
+#include "alinea/folding_barrier.hpp"
 #include "dense_level.hpp"
 #include "stage_runners.hpp"
 
@@ -43,15 +45,17 @@ DeformableResult<D> run_bspline_stage(const RegistrationImages<D>& images, const
         monitor.begin_level(level, levels, shrink, dense.grid().voxel_count(), model_name(stage.model),
                             to_string(stage.metric), "lbfgs");
         const double bending = bspline.bending / static_cast<double>(control.voxel_count());
+        const FoldingBarrier barrier{bspline.barrier};
         VectorField<D> force(dense.grid());
         VectorField<D> c(control);
         const Objective objective = [&](const Eigen::VectorXd& x, Eigen::VectorXd* gradient) {
             unflatten(x, c);
             const VectorField<D> u = bspline_displacement(c, dense.grid());
             double value = dense.force(u, force);  // force = -dM/du
-            if (!gradient) return value + bending_penalty<D>(c, bending, nullptr);
+            if (!gradient) return value + folding_barrier(u, barrier) + bending_penalty<D>(c, bending, nullptr);
+            for (Vec<D>& f : force.voxels()) f = -f;  // dM/du, then + dP/du
+            value += folding_barrier(u, barrier, &force);
             VectorField<D> g = bspline_adjoint(force, control);
-            for (Vec<D>& v : g.voxels()) v = -v;
             value += bending_penalty(c, bending, &g);
             *gradient = flatten(g);
             return value;

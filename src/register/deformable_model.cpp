@@ -57,13 +57,15 @@ BsplineOptions BsplineOptions::parse(const OptionSpec& spec) {
     for (const auto& [key, value] : spec.keys) {
         if (key == "spacing") o.spacing = option_double(spec, what, key, value, 1, 1000);
         else if (key == "bending") o.bending = option_double(spec, what, key, value, 0, 100);
-        else reject_option_key(spec, what, key, "spacing, bending");
+        else if (key == "barrier") o.barrier = option_double(spec, what, key, value, 0, 1e6);
+        else reject_option_key(spec, what, key, "spacing, bending, barrier");
     }
     return o;
 }
 
 std::string BsplineOptions::spec() const {
-    return std::string(name) + ":spacing=" + format_number(spacing) + ",bending=" + format_number(bending);
+    return std::string(name) + ":spacing=" + format_number(spacing) + ",bending=" + format_number(bending) +
+           ",barrier=" + format_number(barrier);
 }
 
 bool is_deformable_spec(const std::string& spec) {

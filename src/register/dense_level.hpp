@@ -45,6 +45,7 @@ public:
         fixed_range_ = {*flo, *fhi};
         metric_options_ = metric;
         metric_ = make_metric(metric, samples_, moving_range_);
+        indifferent_ = metric_->indifferent_samples();
         const size_t n = static_cast<size_t>(fixed_.voxel_count());
         values_.resize(n);
         valid_.resize(n);
@@ -72,9 +73,14 @@ public:
             for (Index x = 0; x < g.size(0); ++x) {
                 const Index i = offset + x;
                 const Vec<D> ci = start + static_cast<float>(x) * step + kf * u[i];
-                Vec<D> grad;
+                Vec<D> grad = Vec<D>::Zero();
+                // Where the metric is indifferent to the moving value, only whether the
+                // sample counts is needed (the metric's sample count): no interpolation.
+                const bool indifferent = !indifferent_.empty() && indifferent_[i];
+                if (indifferent) values_[i] = 0;
                 bool ok = (!fixed_mask_ || (*fixed_mask_)[i] > 0.5f) &&
-                          sample_linear_with_gradient(moving_, ci, values_[i], grad);
+                          (indifferent ? detail::inside<D>(moving_.size(), ci)
+                                       : sample_linear_with_gradient(moving_, ci, values_[i], grad));
                 if (ok && moving_mask_) {
                     float m = 0;
                     ok = sample_nearest(*moving_mask_, VecD<D>(ci.template cast<double>()), m) && m > 0.5f;
@@ -150,6 +156,7 @@ private:
     FixedSamples symmetric_;  // the symmetric model's warped fixed image
     std::vector<float> values_, derivative_, fixed_derivative_;
     std::vector<std::uint8_t> valid_;
+    std::vector<std::uint8_t> indifferent_;  // the metric's indifferent samples (force is zero there)
 };
 
 }  // namespace alinea

@@ -12,6 +12,35 @@ namespace alinea {
 
 namespace {
 
+// Multilinear interpolation of a vector field at a continuous index already inside
+// [0, n-1] on every axis (the compositions clamp it): float arithmetic, no bounds test.
+// Compositions are the exponential's inner loop, where sample_linear's double index
+// and inside test cost a third of the time.
+template <int D>
+Vec<D> interpolate_inside(const VectorField<D>& field, const Vec<D>& ci) {
+    const Size<D>& n = field.size();
+    Index lo[D];
+    float w[D];
+    for (int a = 0; a < D; ++a) {
+        lo[a] = n[a] > 1 ? std::min(static_cast<Index>(ci[a]), n[a] - 2) : 0;  // ci >= 0: truncation is floor
+        w[a] = n[a] > 1 ? ci[a] - static_cast<float>(lo[a]) : 0.0f;
+    }
+    const Index dx = n[0] > 1 ? 1 : 0, dy = n[1] > 1 ? n[0] : 0;
+    const Vec<D>* p = field.data() + lo[0] + lo[1] * n[0];
+    const auto plane = [&](const Vec<D>* q) {
+        const Vec<D> r0 = q[0] + w[0] * (q[dx] - q[0]), r1 = q[dy] + w[0] * (q[dy + dx] - q[dy]);
+        return Vec<D>(r0 + w[1] * (r1 - r0));
+    };
+    if constexpr (D == 2) {
+        return plane(p);
+    } else {
+        const Index dz = n[2] > 1 ? n[0] * n[1] : 0;
+        const Vec<D>* q = p + lo[2] * n[0] * n[1];
+        const Vec<D> a = plane(q), b = plane(q + dz);
+        return Vec<D>(a + w[2] * (b - a));
+    }
+}
+
 // Calls fn(offset, (outer ∘ inner)(x) - x) for every voxel x of inner's grid, rows in
 // parallel. The point x + inner(x) is mapped to outer's continuous index by one affine
 // map per row (index -> index) plus the displacement through outer's inverse linear
@@ -32,9 +61,7 @@ void for_each_composed(const VectorField<D>& outer, const VectorField<D>& inner,
             const Vec<D> a = inner[offset + x];
             Vec<D> ci = start + static_cast<float>(x) * step + to_outer * a;
             ci = ci.cwiseMax(Vec<D>::Zero()).cwiseMin(upper);  // border values outside
-            Vec<D> v;
-            sample_linear(outer, VecD<D>(ci.template cast<double>()), v);
-            fn(offset + x, Vec<D>(a + v));
+            fn(offset + x, Vec<D>(a + interpolate_inside(outer, ci)));
         }
     });
 }

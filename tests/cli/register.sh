@@ -96,7 +96,7 @@ expect_error "same number of levels" "${pair[@]}" --transform rigid --levels 4x2
 expect_error "shear" "${pair[@]}" --transform shear
 # Keys of one deformable model given to another, and options of linear stages given
 # to the deformable one: one line naming the key and the allowed keys.
-expect_error "unknown key 'fluid' for bspline (known: spacing, bending)" "${pair[@]}" --transform bspline:fluid=2
+expect_error "unknown key 'fluid' for bspline (known: spacing, bending, barrier)" "${pair[@]}" --transform bspline:fluid=2
 expect_error "unknown key 'step' for bspline" "${pair[@]}" --transform bspline:step=0.5
 expect_error "unknown key 'spacing' for diffeo (known: step, fluid, elastic, symmetric)" "${pair[@]}" --transform diffeo:spacing=8
 expect_error "unknown key 'bending' for greedy" "${pair[@]}" --transform greedy:bending=1

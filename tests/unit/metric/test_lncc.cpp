@@ -183,3 +183,57 @@ TEST(Lncc, CostDoesNotGrowWithRadius) {
     omp_set_num_threads(threads);
     EXPECT_LT(t5, 2 * t1) << "radius 1: " << t1 << " s, radius 5: " << t5 << " s";
 }
+
+TEST(Lncc, IndifferentSamplesAreThoseWhoseWindowsAreAllFlat) {
+    // A textured block inside a constant background (a skull-stripped brain's box):
+    // samples farther than 2r from the block are indifferent, and changing the moving
+    // image there changes neither the value (beyond rounding) nor any derivative.
+    const Size<3> shape{20, 18, 16};
+    Case c = make_case(shape, false, 5);
+    const auto in_block = [&](Index i) {
+        const Index x = i % shape[0], y = (i / shape[0]) % shape[1], z = i / (shape[0] * shape[1]);
+        return x >= 6 && x < 12 && y >= 5 && y < 11 && z >= 4 && z < 10;
+    };
+    for (Index i = 0; i < c.fixed.size(); ++i)
+        if (!in_block(i)) c.fixed.values[i] = 0.25f;
+    const int r = 2;
+    const auto metric = make_metric(LnccOptions{r}, c.fixed, {0.f, 1.f});
+    const std::vector<std::uint8_t> indifferent = metric->indifferent_samples();
+    ASSERT_EQ(static_cast<Index>(indifferent.size()), c.fixed.size());
+    Index count = 0;
+    for (Index i = 0; i < c.fixed.size(); ++i) {
+        const Index x = i % shape[0], y = (i / shape[0]) % shape[1], z = i / (shape[0] * shape[1]);
+        // Chebyshev distance to the block, in voxels.
+        const Index d = std::max({std::max<Index>({6 - x, x - 11, 0}), std::max<Index>({5 - y, y - 10, 0}),
+                                  std::max<Index>({4 - z, z - 9, 0})});
+        // The block's edge voxels also differ from the background: the constant box must
+        // avoid the block by more than 2r.
+        EXPECT_EQ(indifferent[i] != 0, d > 2 * r) << "voxel " << i;
+        count += indifferent[i];
+    }
+    ASSERT_GT(count, 0);
+    std::vector<float> d0(c.moving.size()), d1(c.moving.size());
+    const double v0 = metric->evaluate({c.moving, c.valid}, d0);
+    std::vector<float> changed = c.moving;
+    std::mt19937 rng(9);
+    std::uniform_real_distribution<float> u(-3, 3);
+    for (Index i = 0; i < c.fixed.size(); ++i)
+        if (indifferent[i]) changed[i] = u(rng);
+    const double v1 = metric->evaluate({changed, c.valid}, d1);
+    EXPECT_NE(v0, 0);
+    EXPECT_NEAR(v1, v0, 1e-9 * std::abs(v0));
+    float largest = 0;
+    for (float v : d0) largest = std::max(largest, std::abs(v));
+    ASSERT_GT(largest, 0);
+    for (Index i = 0; i < c.fixed.size(); ++i) {
+        // Zero up to the running sums' rounding (a window that streamed past the block).
+        if (indifferent[i]) EXPECT_LE(std::abs(d0[i]), 1e-12f * largest) << "voxel " << i;
+        EXPECT_NEAR(d1[i], d0[i], 1e-5 * std::abs(d0[i]) + 1e-12 * largest) << "voxel " << i;
+    }
+}
+
+TEST(Lncc, NoSampleIsIndifferentInATexturedImage) {
+    const Case c = make_case({12, 10, 8}, false, 3);
+    const auto metric = make_metric(LnccOptions{2}, c.fixed, {0.f, 1.f});
+    for (std::uint8_t v : metric->indifferent_samples()) ASSERT_EQ(v, 0);
+}

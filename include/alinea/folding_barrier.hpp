@@ -1,0 +1,22 @@
+#pragma once
+// A barrier against folding for a displacement u on its grid:
+//   P(u) = weight * mean_x max(0, floor - J(x))^2,
+// J(x) the determinant of x -> x + u(x) from the same central differences as
+// jacobian_determinant (one-sided at the border). Zero wherever J >= floor, so it never
+// biases volume change where the map is regular (unlike NiftyReg's log(J)^2 over the
+// whole image); it only grows, quadratically, as a voxel approaches folding. Used by
+// the B-spline model, whose control points are otherwise free to fold the map.
+#include "alinea/image.hpp"
+
+namespace alinea {
+
+struct FoldingBarrier {
+    double weight = 0;   // 0: off
+    double floor = 0.2;  // determinant below which the barrier acts
+};
+
+// P(u); with `gradient`, dP/du is added to it (same grid as u, physical units).
+template <int D>
+double folding_barrier(const VectorField<D>& u, const FoldingBarrier& barrier, VectorField<D>* gradient = nullptr);
+
+}  // namespace alinea
