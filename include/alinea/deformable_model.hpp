@@ -53,9 +53,12 @@ struct GreedyOptions : DenseFieldOptions {
 
 struct BsplineOptions {
     static constexpr const char* name = "bspline";
-    double spacing = 8;      // control point spacing at the finest level, mm
-    double bending = 0.01;   // weight of the mean squared second difference
-    double barrier = 0;      // weight of the folding barrier (folding_barrier.hpp), 0: off
+    // Chosen over bench/family (Colin27 under 24 known warps, 9 IXI pairs; table in
+    // BENCHMARKS.md): finer grids and weaker bending gain on every kind of case until
+    // they fold real inter-subject maps, which the barrier prevents where it acts.
+    double spacing = 5;      // control point spacing at the finest level, mm (doubled per coarser level)
+    double bending = 0.001;  // weight of the mean squared second difference of the coefficients
+    double barrier = 100;    // weight of the folding barrier (folding_barrier.hpp), 0: off
     static BsplineOptions parse(const OptionSpec& spec);
     std::string spec() const;
     bool operator==(const BsplineOptions&) const = default;
