@@ -14,8 +14,8 @@ namespace {
 
 // Multilinear interpolation of a vector field at a continuous index already inside
 // [0, n-1] on every axis (the compositions clamp it): float arithmetic, no bounds test.
-// Compositions are the exponential's inner loop, where sample_linear's double index
-// and inside test cost a third of the time.
+// Compositions are the exponential's inner loop: sample_linear (double index, bounds
+// test) was 12 % of the 1 mm benchmark's samples there before.
 template <int D>
 Vec<D> interpolate_inside(const VectorField<D>& field, const Vec<D>& ci) {
     const Size<D>& n = field.size();
