@@ -45,7 +45,12 @@ DeformableResult<D> run_bspline_stage(const RegistrationImages<D>& images, const
         monitor.begin_level(level, levels, shrink, dense.grid().voxel_count(), model_name(stage.model),
                             to_string(stage.metric), "lbfgs");
         const double bending = bspline.bending / static_cast<double>(control.voxel_count());
-        const FoldingBarrier barrier{bspline.barrier};
+        const Eigen::VectorXd x0 = flatten(coefficients);
+        // The wall: no step may fold more voxels than the level starts with (none at the
+        // first level; a refined grid's fit can start with a few).
+        FoldingBarrier barrier{bspline.barrier};
+        if (barrier.weight > 0)
+            folding_barrier<D>(bspline_displacement(coefficients, dense.grid()), barrier, nullptr, &barrier.max_folded);
         VectorField<D> force(dense.grid());
         VectorField<D> c(control);
         const Objective objective = [&](const Eigen::VectorXd& x, Eigen::VectorXd* gradient) {
@@ -66,7 +71,6 @@ DeformableResult<D> run_bspline_stage(const RegistrationImages<D>& images, const
         options.min_step = 0.01 * options.initial_step;
         options.convergence = stage.convergence;
         options.on_iteration = monitor.iteration_callback(options.max_iterations);
-        const Eigen::VectorXd x0 = flatten(coefficients);
         const double initial_value = objective(x0, nullptr);
         OptimizerResult result = lbfgs(objective, x0, options);
         unflatten(result.u, coefficients);

@@ -2,6 +2,7 @@
 
 #include "alinea/parallel.hpp"
 
+#include <limits>
 #include <vector>
 
 namespace alinea {
@@ -25,7 +26,8 @@ Difference difference(Index o, Index i, Index n, Index stride) {
 }  // namespace
 
 template <int D>
-double folding_barrier(const VectorField<D>& u, const FoldingBarrier& barrier, VectorField<D>* gradient) {
+double folding_barrier(const VectorField<D>& u, const FoldingBarrier& barrier, VectorField<D>* gradient,
+                       Index* folded) {
     if (barrier.weight <= 0) return 0;
     const Grid<D>& g = u.grid();
     Index stride[D];
@@ -42,6 +44,7 @@ double folding_barrier(const VectorField<D>& u, const FoldingBarrier& barrier, V
     };
     const Index rows = g.voxel_count() / std::max<Index>(g.size(0), 1);
     std::vector<double> row_penalty(static_cast<size_t>(rows), 0.0);
+    std::vector<Index> row_folded(static_cast<size_t>(rows), 0);
     std::vector<std::vector<Active>> row_active(static_cast<size_t>(rows));
     for_each_row(g, [&](Index offset, VecD<D> index) {
         const Index row = offset / g.size(0);
@@ -57,6 +60,7 @@ double folding_barrier(const VectorField<D>& u, const FoldingBarrier& barrier, V
             const double det = jac.determinant(), gap = barrier.floor - det;
             if (!(gap > 0)) continue;
             row_penalty[static_cast<size_t>(row)] += gap * gap;
+            row_folded[static_cast<size_t>(row)] += !(det > 0);
             if (!gradient) continue;
             // dJ/dM is the cofactor matrix; M = I + d_index * inverse.
             MatD<D> cofactor;
@@ -69,6 +73,10 @@ double folding_barrier(const VectorField<D>& u, const FoldingBarrier& barrier, V
             row_active[static_cast<size_t>(row)].push_back({o, (-2 * scale * gap) * cofactor * inverse.transpose()});
         }
     });
+    Index folds = 0;
+    for (Index n : row_folded) folds += n;
+    if (folded) *folded = folds;
+    if (barrier.max_folded >= 0 && folds > barrier.max_folded) return std::numeric_limits<double>::infinity();
     double penalty = 0;
     for (double p : row_penalty) penalty += p;
     if (gradient) {
@@ -86,7 +94,7 @@ double folding_barrier(const VectorField<D>& u, const FoldingBarrier& barrier, V
     return scale * penalty;
 }
 
-template double folding_barrier<2>(const VectorField<2>&, const FoldingBarrier&, VectorField<2>*);
-template double folding_barrier<3>(const VectorField<3>&, const FoldingBarrier&, VectorField<3>*);
+template double folding_barrier<2>(const VectorField<2>&, const FoldingBarrier&, VectorField<2>*, Index*);
+template double folding_barrier<3>(const VectorField<3>&, const FoldingBarrier&, VectorField<3>*, Index*);
 
 }  // namespace alinea

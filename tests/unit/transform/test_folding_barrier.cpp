@@ -72,6 +72,21 @@ TEST(FoldingBarrier, ZeroOnARegularMapPositiveNearFolding) {
     EXPECT_EQ(folding_barrier(folded, FoldingBarrier{0, 0.2}), 0);  // off
 }
 
+TEST(FoldingBarrier, TheWallRejectsMoreFoldsThanAllowed) {
+    const Grid<2> g = Grid<2>::from_spacing({40, 36}, VecD<2>(1.5, 1.0), VecD<2>(0, 0), MatD<2>::Identity());
+    const VectorField<2> folded = squeeze(g, 1.3, 4.0);
+    Index folds = -1;
+    const double penalty = folding_barrier<2>(folded, FoldingBarrier{1.0, 0.2}, nullptr, &folds);
+    EXPECT_EQ(folds, jacobian_summary(jacobian_determinant(folded)).folded);  // the same count as the maps'
+    ASSERT_GT(folds, 0);
+    FoldingBarrier wall{1.0, 0.2, folds};
+    EXPECT_EQ(folding_barrier(folded, wall), penalty);  // as many folds as allowed: the finite penalty
+    wall.max_folded = folds - 1;
+    EXPECT_TRUE(std::isinf(folding_barrier(folded, wall)));
+    wall.max_folded = 0;
+    EXPECT_EQ(folding_barrier(squeeze(g, 0.9, 4.0), wall), folding_barrier(squeeze(g, 0.9, 4.0), FoldingBarrier{1.0, 0.2}));
+}
+
 TEST(FoldingBarrier, GradientMatchesFiniteDifferences2D) {
     const Grid<2> g = Grid<2>::from_spacing({40, 36}, VecD<2>(1.5, 1.0), VecD<2>(3, -2), MatD<2>::Identity());
     expect_gradient_matches(squeeze(g, 1.1, 5.0), FoldingBarrier{2.0, 0.2});
