@@ -58,7 +58,7 @@ struct BsplineOptions {
     // they fold real inter-subject maps, which the barrier prevents where it acts.
     double spacing = 5;      // control point spacing at the finest level, mm (doubled per coarser level)
     double bending = 0.001;  // weight of the mean squared second difference of the coefficients
-    double barrier = 100;    // weight of the folding barrier (folding_barrier.hpp), 0: off
+    double barrier = 100;    // weight of the folding barrier and its wall (folding_barrier.hpp), 0: off
     static BsplineOptions parse(const OptionSpec& spec);
     std::string spec() const;
     bool operator==(const BsplineOptions&) const = default;
