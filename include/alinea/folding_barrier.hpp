@@ -20,7 +20,7 @@ struct FoldingBarrier {
 };
 
 // P(u); with `gradient`, dP/du is added to it (same grid as u, physical units); with
-// `folded`, the number of voxels with J <= 0 is stored there.
+// `folded` (and the barrier on), the number of voxels with J <= 0 is stored there.
 template <int D>
 double folding_barrier(const VectorField<D>& u, const FoldingBarrier& barrier, VectorField<D>* gradient = nullptr,
                        Index* folded = nullptr);
